@@ -1,0 +1,1 @@
+"""Engines that execute the firm model: ``mesa`` (reference) and, later, ``numba``."""

@@ -1,0 +1,480 @@
+"""The reference engine: a Mesa model whose step is one business day.
+
+Order of one step (``FirmModel.step``), as in docs/ODD.md section 3:
+
+1. morning: reset the day's counters, pick who is on duty (shrinkage),
+   update ramp-up, draw today's contacts (Poisson per customer, plus
+   yesterday's unresolved repeats) at uniform times over the opening hours;
+2. the service day in SimPy (:mod:`.service_day`);
+3. customers: churn, then referrals and paid acquisition;
+4. employees: stress, engagement, training and its decay, quits;
+5. vacancies: open ones are filled when due (unless a hiring freeze binds);
+6. firm: work pressure, corner cutting and the service standard; ledgers;
+   the budget rule;
+7. the day's row of metrics.
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+
+from simulation import mechanisms as mech
+from simulation.engines.mesa_engine.agents import BACK_OFFICE, FRONTLINE, Customer, Employee, Manager
+from simulation.engines.mesa_engine.service_day import (
+    OPPORTUNIST,
+    PRICE_SENSITIVE,
+    REGULAR,
+    DayStats,
+    day_params,
+    percentile,
+    run_service_day,
+)
+from simulation.metrics import COST_CATEGORIES
+from simulation.rng import streams
+from simulation.scenario.schema import Scenario
+
+__all__ = ["FirmModel"]
+
+#: Shape of the gamma spread of contact propensity between customers.
+PROPENSITY_SHAPE = 2.0
+#: Shape of the gamma distribution of vacancy durations.
+VACANCY_SHAPE = 4.0
+#: Mean tenure (days) of the initial workforce.
+INITIAL_TENURE_MEAN_DAYS = 730.0
+#: Smoothing (days) of the abuse grant rate that opportunists respond to.
+ABUSE_MEMORY_DAYS = 30.0
+
+
+def _beta_mean_sd(rng: np.random.Generator, mean: float, sd: float) -> float:
+    """A beta draw with the given mean and standard deviation (degenerate when sd is 0)."""
+    mean = min(max(mean, 1e-3), 1 - 1e-3)
+    var = sd * sd
+    if var <= 0.0:
+        return mean
+    var = min(var, mean * (1 - mean) * 0.99)
+    k = mean * (1 - mean) / var - 1.0
+    return float(rng.beta(mean * k, (1 - mean) * k))
+
+
+class FirmModel(mesa.Model):
+    """One simulated firm (one replication).
+
+    Args:
+        scenario: the validated scenario (defaults when ``None``).
+        seed: the run's seed; with ``replication`` it determines every random stream.
+        replication: replication index (selects the replication's streams).
+        trace_day: if set, the SimPy event trace of that day is kept in ``self.trace``.
+
+    Attributes:
+        customers: active customers.
+        frontline, back_office: employees on the payroll.
+        managers: the managers.
+        rows: one dict of metrics per simulated day.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, seed: int = 0, replication: int = 0,
+                 trace_day: int | None = None):
+        self.scenario = s = scenario if scenario is not None else Scenario()
+        self.streams = streams(seed, replication)
+        init = self.streams["init"]
+        super().__init__(rng=int(init.integers(2**63)))
+        self.seed_value = seed
+        self.replication = replication
+        self.trace_day = trace_day
+        self.trace: list | None = None
+        self.day = 0
+        self.rows: list[dict[str, float]] = []
+
+        self.guidelines = s.empowerment.mode == "guidelines"
+        self.autonomy = mech.autonomy(self.guidelines, s.empowerment.discretion_limit_usd,
+                                      s.empowerment.autonomy_approval, s.empowerment.autonomy_guidelines)
+        self.planned_frontline = round(s.firm.frontline * (1.0 + s.people_first.staffing_buffer * s.people_first.level))
+        self.planned_back_office = s.firm.back_office
+
+        # Firm state.
+        self.pressure = 1.0
+        self.service_standard = 1.0
+        self.time_factor = 1.0
+        self.profit_smooth = 0.0
+        self.revenue_smooth = 0.0
+        self.budget_cut = False
+        self.abuse_grant_rate = 0.0
+        self.vacancies: list[list] = []  # [role, due_day]
+
+        self.managers = [
+            Manager(self, mech.clip01(float(init.normal(s.leadership.consistency, s.leadership.consistency_sd))))
+            for _ in range(s.firm.managers)
+        ]
+        self.frontline: list[Employee] = []
+        self.back_office: list[Employee] = []
+        for role, n in ((FRONTLINE, self.planned_frontline), (BACK_OFFICE, self.planned_back_office)):
+            for _ in range(n):
+                tenure = float(init.exponential(INITIAL_TENURE_MEAN_DAYS))
+                self._add_employee(role, init, tenure, initial=True)
+
+        self.customers: list[Customer] = []
+        self.initial_customers = s.customers.initial
+        for _ in range(s.customers.initial):
+            segment = self._draw_segment(init, s.customers.opportunist_share)
+            self._add_customer(init, segment, _beta_mean_sd(init, s.customers.initial_satisfaction,
+                                                             s.customers.satisfaction_sd), referred=False)
+
+    # ------------------------------------------------------------------ setup
+
+    def _draw_segment(self, rng: np.random.Generator, opportunist_share: float) -> int:
+        u = rng.random()
+        if u < opportunist_share:
+            return OPPORTUNIST
+        if u < opportunist_share + self.scenario.customers.price_sensitive_share:
+            return PRICE_SENSITIVE
+        return REGULAR
+
+    def _add_customer(self, rng: np.random.Generator, segment: int, satisfaction: float, referred: bool) -> Customer:
+        c = self.scenario.customers
+        sensitivity = (c.sensitivity_regular, c.sensitivity_price_sensitive, c.sensitivity_opportunist)[segment]
+        propensity = c.contacts_per_day * float(rng.gamma(PROPENSITY_SHAPE, 1.0 / PROPENSITY_SHAPE))
+        cust = Customer(self, segment, satisfaction, propensity, sensitivity, referred)
+        self.customers.append(cust)
+        return cust
+
+    def _least_loaded_manager(self) -> Manager:
+        return min(self.managers, key=lambda m: (m.reports, m.unique_id))
+
+    def _add_employee(self, role: str, rng: np.random.Generator, tenure: float, initial: bool) -> Employee:
+        s = self.scenario
+        technical, soft, fit = mech.hire_draw(rng, s.hiring.fit_weight, s.hiring.applicants_per_vacancy,
+                                              s.hiring.hero_share if role == FRONTLINE else 0.0)
+        manager = self._least_loaded_manager()
+        emp = Employee(self, role, technical, soft, fit, 0.5, manager, tenure)
+        manager.reports += 1
+        # Steady state of the employee's drivers: the firm has run this way for a while.
+        target = self._engagement_target(emp, mirror=0.8)
+        emp.engagement = mech.clip01(target + float(rng.normal(0.0, s.engagement.initial_sd))) if initial else target
+        emp.mirror = 0.8
+        if initial:
+            for _ in range(int(min(tenure, 730))):
+                self._train(emp, s.training.hours_per_year / mech.DAYS_PER_YEAR)
+        emp.productivity = mech.ramp_productivity(emp.tenure_days, s.hiring.ramp_days)
+        (self.frontline if role == FRONTLINE else self.back_office).append(emp)
+        return emp
+
+    # ------------------------------------------------------------ mechanisms
+
+    def _engagement_target(self, emp: Employee, mirror: float) -> float:
+        s, e = self.scenario, self.scenario.engagement
+        return mech.engagement_target(
+            e.baseline, self.autonomy, emp.manager.consistency, s.people_first.level, emp.fit, mirror, emp.stress,
+            e.weight_autonomy, e.weight_leadership, e.weight_people_first, e.weight_fit, e.weight_mirror,
+            e.weight_overload,
+        )
+
+    def _train(self, emp: Employee, hours: float) -> None:
+        t = self.scenario.training
+        soft_h = hours * t.soft_skill_share
+        tech_h = hours - soft_h
+        emp.technical_trained = mech.training_decay(emp.technical_trained, t.half_life_technical_days, t.ongoing_support)
+        emp.soft_trained = mech.training_decay(emp.soft_trained, t.half_life_soft_days, t.ongoing_support)
+        emp.technical_trained += mech.training_gain(emp.technical, tech_h, t.gain_per_100h)
+        emp.soft_trained += mech.training_gain(emp.soft, soft_h, t.gain_per_100h)
+
+    # ------------------------------------------------------------------ step
+
+    def step(self) -> None:
+        """Simulate one business day."""
+        s = self.scenario
+        rng_emp = self.streams["employees"]
+        # 1. Morning.
+        for emp in self.frontline + self.back_office:
+            emp.reset_day()
+            emp.productivity = mech.ramp_productivity(emp.tenure_days, s.hiring.ramp_days)
+        on_front = self._rota(self.frontline, rng_emp)
+        on_back = self._rota(self.back_office, rng_emp)
+        contacts = self._draw_contacts()
+        gate_share = 0.0
+        if self.guidelines and s.scale.control_drift > 0.0 and self.initial_customers > 0 and self.customers:
+            growth = math.log(max(len(self.customers), 1) / self.initial_customers)
+            gate_share = min(1.0, s.scale.control_drift * max(growth, 0.0))
+        params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
+        manager_servers = max(1, round(len(self.managers) * s.managers.availability))
+
+        # 2. The service day.
+        trace = [] if self.trace_day == self.day else None
+        stats = run_service_day(params, contacts, on_front, on_back, manager_servers, self.streams, trace)
+        if trace is not None:
+            self.trace = trace
+
+        # 3. Customers.
+        churned = self._churn()
+        referrals, paid = self._acquire(stats)
+
+        # 4-5. Employees and vacancies.
+        training_hours = self._update_employees(on_front + on_back)
+        quits = self._quits()
+        hires, hiring_cost = self._fill_vacancies()
+
+        # 6. Firm.
+        occupancy = self._occupancy(on_front)
+        self._update_standard(occupancy)
+        costs, revenue = self._ledger(stats, training_hours, hiring_cost, paid)
+        profit = revenue - costs["total"]
+        self._budget_rule(revenue, profit)
+
+        # 7. Metrics.
+        self.rows.append(self._row(stats, churned, referrals, paid, revenue, costs, profit, quits, hires,
+                                   occupancy, training_hours))
+        for cust in self.customers:
+            cust.tenure_days += 1
+        for emp in self.frontline + self.back_office:
+            emp.tenure_days += 1
+        self.day += 1
+
+    def _rota(self, staff: list[Employee], rng: np.random.Generator) -> list[Employee]:
+        """Who is on duty today: a random share ``1 - shrinkage`` of the payroll."""
+        n = len(staff)
+        if n == 0:
+            return []
+        k = max(1, round(n * (1.0 - self.scenario.firm.shrinkage)))
+        idx = np.sort(rng.choice(n, size=min(k, n), replace=False))
+        chosen = [staff[i] for i in idx]
+        for emp in chosen:
+            emp.on_duty = True
+        return chosen
+
+    def _draw_contacts(self) -> list[tuple[float, Customer]]:
+        """Today's contacts: Poisson counts per customer plus repeats, at uniform times."""
+        rng = self.streams["arrivals"]
+        if not self.customers:
+            return []
+        lam = np.fromiter((c.propensity for c in self.customers), dtype=float, count=len(self.customers))
+        counts = rng.poisson(lam)
+        repeats = np.fromiter((c.pending_repeats for c in self.customers), dtype=np.int64, count=len(self.customers))
+        counts = counts + repeats
+        for c in self.customers:
+            c.pending_repeats = 0
+        total = int(counts.sum())
+        times = rng.uniform(0.0, self.scenario.firm.open_minutes_per_day, size=total)
+        owners = np.repeat(np.arange(len(self.customers)), counts)
+        order = np.argsort(times, kind="stable")
+        return [(float(times[i]), self.customers[owners[i]]) for i in order]
+
+    def _churn(self) -> int:
+        s = self.scenario
+        lo = s.loyalty
+        rng = self.streams["churn"]
+        u = rng.random(len(self.customers))
+        stay = []
+        churned = 0
+        for cust, draw in zip(self.customers, u, strict=True):
+            p = mech.churn_probability(cust.satisfaction, s.pricing.price_premium, cust.sensitivity,
+                                       lo.churn_per_year, lo.reference_satisfaction, lo.churn_slope,
+                                       lo.price_elasticity)
+            if draw < p:
+                churned += 1
+                cust.remove()
+            else:
+                stay.append(cust)
+        self.customers = stay
+        return churned
+
+    def _acquire(self, stats: DayStats) -> tuple[int, int]:
+        s = self.scenario
+        lo = s.loyalty
+        rng = self.streams["acquisition"]
+        promoters = sum(1 for c in self.customers if c.satisfaction >= lo.promoter_threshold)
+        detractors = sum(1 for c in self.customers if c.satisfaction < lo.detractor_threshold)
+        rate = mech.referral_rate(promoters, detractors, lo.referrals_per_promoter_year, lo.deterrence_per_detractor_year)
+        referrals = int(rng.poisson(rate))
+        paid = int(rng.poisson(s.marketing.paid_acquisitions_per_day))
+        if stats.abusive_claims:
+            today = stats.abusive_granted / stats.abusive_claims
+            self.abuse_grant_rate = mech.smooth(self.abuse_grant_rate, today, ABUSE_MEMORY_DAYS)
+        share = mech.new_opportunist_share(s.customers.opportunist_share, s.recovery.generosity,
+                                           self.abuse_grant_rate, lo.opportunist_attraction)
+        for i in range(referrals + paid):
+            segment = self._draw_segment(rng, share)
+            sat = _beta_mean_sd(rng, s.customers.initial_satisfaction, s.customers.satisfaction_sd)
+            self._add_customer(rng, segment, sat, referred=i < referrals)
+        return referrals, paid
+
+    def _update_employees(self, on_duty: list[Employee]) -> float:
+        """Stress, engagement (with the satisfaction mirror) and training; returns training hours."""
+        s = self.scenario
+        rng = self.streams["employees"]
+        open_min = s.firm.open_minutes_per_day
+        hours = s.training.hours_per_year / mech.DAYS_PER_YEAR
+        if self.budget_cut:
+            hours *= 1.0 - s.budget.training_cut
+        orientation = s.service_philosophy.internal_orientation
+        staff = self.frontline + self.back_office
+        noise = rng.normal(0.0, s.engagement.noise_sd, size=len(staff)) if staff else []
+        for emp, eps in zip(staff, noise, strict=True):
+            if emp.on_duty:
+                load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)
+                emp.stress = mech.stress_update(emp.stress, load, s.engagement.stress_days, s.people_first.level)
+                if emp.served:
+                    seen = emp.experience_sum / emp.served
+                    if emp.role == BACK_OFFICE:
+                        # A department that never meets the customer is not lifted by them.
+                        seen = orientation * seen + (1.0 - orientation) * 0.5
+                    emp.mirror = seen
+            target = self._engagement_target(emp, emp.mirror)
+            emp.engagement = mech.engagement_update(emp.engagement, target, s.engagement.adjustment_days, float(eps))
+            self._train(emp, hours)
+        return hours * len(staff)
+
+    def _quits(self) -> int:
+        s, t = self.scenario, self.scenario.turnover
+        rng = self.streams["employees"]
+        quits = 0
+        for role, staff in ((FRONTLINE, self.frontline), (BACK_OFFICE, self.back_office)):
+            stay = []
+            u = rng.random(len(staff))
+            for emp, draw in zip(staff, u, strict=True):
+                p = mech.quit_probability(emp.engagement, emp.tenure_days, emp.fit, emp.stress, s.people_first.level,
+                                          t.base_quit_per_year, t.engagement_slope, t.fit_slope, t.stress_slope,
+                                          t.people_first_effect, t.early_tenure_days, t.early_tenure_multiplier)
+                if draw < p:
+                    quits += 1
+                    emp.manager.reports -= 1
+                    emp.remove()
+                    due = self.day + float(self.streams["hiring"].gamma(VACANCY_SHAPE, s.hiring.time_to_fill_days / VACANCY_SHAPE))
+                    self.vacancies.append([role, due])
+                else:
+                    stay.append(emp)
+            if role == FRONTLINE:
+                self.frontline = stay
+            else:
+                self.back_office = stay
+        return quits
+
+    def _fill_vacancies(self) -> tuple[int, float]:
+        """Hire into vacancies that are due; returns the hires and their hiring and onboarding cost."""
+        s = self.scenario
+        if self.budget_cut and s.budget.hiring_freeze:
+            for v in self.vacancies:  # the clock restarts when the freeze lifts
+                v[1] = max(v[1], self.day + 1)
+            return 0, 0.0
+        rng = self.streams["hiring"]
+        hires, cost = 0, 0.0
+        still_open = []
+        for role, due in self.vacancies:
+            if due <= self.day:
+                self._add_employee(role, rng, 0.0, initial=False)
+                hires += 1
+                cost += self._annual_pay(role) * s.hiring.replacement_cost_share
+            else:
+                still_open.append([role, due])
+        self.vacancies = still_open
+        return hires, cost
+
+    def _occupancy(self, on_front: list[Employee]) -> float:
+        if not on_front:
+            return 0.0
+        return sum(e.busy_min for e in on_front) / (len(on_front) * self.scenario.firm.open_minutes_per_day)
+
+    def _update_standard(self, occupancy: float) -> None:
+        """Work pressure, corner cutting and the sticky erosion of the service standard."""
+        er = self.scenario.erosion
+        demanded = occupancy / max(self.time_factor, 1e-9)  # the load at the standard's proper pace
+        self.pressure = mech.smooth(self.pressure, demanded / self.scenario.service.target_occupancy, er.pressure_days)
+        practice = self.service_standard * mech.time_pressure_factor(self.pressure, er.time_elasticity, er.min_time_factor)
+        self.service_standard = mech.standard_update(self.service_standard, practice, er.erosion_days, er.recovery_days)
+        self.time_factor = self.service_standard * mech.time_pressure_factor(self.pressure, er.time_elasticity,
+                                                                             er.min_time_factor)
+
+    def _ledger(self, stats: DayStats, training_hours: float, hiring_cost: float, paid: int) -> tuple[dict[str, float], float]:
+        s = self.scenario
+        f = s.firm
+        per_day = 1.0 / mech.DAYS_PER_YEAR
+        wages_front = len(self.frontline) * f.wage_frontline_usd_per_year * per_day
+        wages_back = len(self.back_office) * f.wage_back_office_usd_per_year * per_day
+        wages_mgr = len(self.managers) * f.wage_manager_usd_per_year * per_day
+        mgr_per_min = f.wage_manager_usd_per_year * per_day / f.open_minutes_per_day
+        manager_time = min(stats.manager_min * mgr_per_min, wages_mgr)
+        n_staff = len(self.frontline) + len(self.back_office)
+        mean_wage_hour = ((wages_front + wages_back) / n_staff / (f.open_minutes_per_day / 60.0)) if n_staff else 0.0
+        trainee_time = training_hours * mean_wage_hour
+        costs = {
+            "labour": wages_front + wages_back + wages_mgr - manager_time - trainee_time,
+            "training": trainee_time + training_hours * s.training.cost_usd_per_hour,
+            "hiring": hiring_cost,
+            "recovery": stats.recovery_usd,
+            "abuse": stats.abuse_usd,
+            "compliance": stats.breaches * s.compliance.breach_penalty_usd,
+            "manager_time": manager_time,
+            "acquisition": paid * s.marketing.acquisition_cost_usd,
+            "wellbeing": n_staff * s.people_first.level * s.people_first.wellbeing_usd_per_employee_year * per_day,
+            "overhead": f.overhead_usd_per_day,
+        }
+        costs["total"] = sum(costs[k] for k in COST_CATEGORIES)
+        revenue = stats.served * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
+        return costs, revenue
+
+    def _annual_pay(self, role: str) -> float:
+        f = self.scenario.firm
+        return f.wage_frontline_usd_per_year if role == FRONTLINE else f.wage_back_office_usd_per_year
+
+    def _budget_rule(self, revenue: float, profit: float) -> None:
+        b = self.scenario.budget
+        self.revenue_smooth = mech.smooth(self.revenue_smooth, revenue, b.review_days) if self.day else revenue
+        self.profit_smooth = mech.smooth(self.profit_smooth, profit, b.review_days) if self.day else profit
+        margin = self.profit_smooth / self.revenue_smooth if self.revenue_smooth > 0 else -1.0
+        self.budget_cut = bool(b.cost_cutting and margin < b.target_margin)
+
+    def _row(self, st: DayStats, churned: int, referrals: int, paid: int, revenue: float, costs: dict[str, float],
+             profit: float, quits: int, hires: int, occupancy: float, training_hours: float) -> dict[str, float]:
+        lo = self.scenario.loyalty
+        n = len(self.customers)
+        sat = np.fromiter((c.satisfaction for c in self.customers), dtype=float, count=n)
+        promoters = float((sat >= lo.promoter_threshold).sum())
+        detractors = float((sat < lo.detractor_threshold).sum())
+        staff = self.frontline + self.back_office
+        eng = np.fromiter((e.engagement for e in staff), dtype=float, count=len(staff))
+        row: dict[str, float] = {
+            "active_customers": n,
+            "churned": churned,
+            "new_customers": referrals + paid,
+            "referrals": referrals,
+            "satisfaction_mean": float(sat.mean()) if n else float("nan"),
+            "nps": mech.net_promoter_score(promoters, detractors, n),
+            "opportunist_share": sum(1 for c in self.customers if c.segment == OPPORTUNIST) / n if n else 0.0,
+            "contacts": st.contacts,
+            "served": st.served,
+            "abandoned": st.abandoned,
+            "revenue": revenue,
+            **{f"cost_{k}": costs[k] for k in COST_CATEGORIES},
+            "cost_total": costs["total"],
+            "profit": profit,
+            "employees": len(staff),
+            "frontline": len(self.frontline),
+            "quits": quits,
+            "hires": hires,
+            "vacancies": len(self.vacancies),
+            "engagement_mean": float(eng.mean()) if len(staff) else float("nan"),
+            "engaged_share": float((eng > self.scenario.engagement.engaged_threshold).mean()) if len(staff) else 0.0,
+            "stress_mean": float(np.mean([e.stress for e in staff])) if staff else 0.0,
+            "occupancy": occupancy,
+            "wait_mean_min": float(np.mean(st.waits_min)) if st.waits_min else 0.0,
+            "wait_p95_min": percentile(st.waits_min, 95.0),
+            "abandon_rate": st.abandoned / st.contacts if st.contacts else 0.0,
+            "exceptions": st.exceptions,
+            "escalations": st.escalations,
+            "approval_wait_mean_min": float(np.mean(st.approval_waits_min)) if st.approval_waits_min else 0.0,
+            "grants": st.grants,
+            "breaches": st.breaches,
+            "first_contact_resolution": st.resolved / st.served if st.served else 0.0,
+            "handoffs": st.handoffs,
+            "handoff_failures": st.handoff_failures,
+            "training_hours": training_hours,
+            "service_standard": self.service_standard,
+            "budget_cut": float(self.budget_cut),
+        }
+        return row
+
+    def run(self, days: int) -> None:
+        """Advance ``days`` business days."""
+        for _ in range(days):
+            self.step()

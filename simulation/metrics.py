@@ -1,0 +1,186 @@
+"""The one registry of output metrics: names, units, descriptions, kinds.
+
+Every writer (engines, result tables, summaries, charts, the dashboard)
+takes column names, units and descriptions from here. A metric's *kind*
+says how it is summarised over a run:
+
+* ``level``: a state at the end of the day (active customers, employees);
+  the run's value is the last day's.
+* ``flow``: a count or amount during the day (churned, revenue, cost); the
+  run's value is the total over all days.
+* ``rate``: a per-day ratio or average (wait, NPS, abandonment); the run's
+  value is the mean over days.
+* ``derived``: a run-level figure computed from other columns (annual churn
+  and turnover rates); not a daily column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "COST_CATEGORIES",
+    "DAILY_COLUMNS",
+    "HEADLINE",
+    "KEY_COLUMNS",
+    "METRICS",
+    "Metric",
+    "derived_metrics",
+    "run_values",
+]
+
+Kind = Literal["level", "flow", "rate", "derived"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One output metric."""
+
+    name: str
+    unit: str
+    kind: Kind
+    description: str
+    dtype: str = "float64"
+
+
+#: Cost categories; each has a daily column ``cost_<category>`` (USD/day).
+COST_CATEGORIES: dict[str, str] = {
+    "labour": "Wages of frontline and back-office staff and of managers' non-approval time.",
+    "training": "Training: trainees' paid time plus direct cost per hour.",
+    "hiring": "Recruiting and onboarding of new hires (16-21 % of annual pay each).",
+    "recovery": "Recovery grants (refunds, replacements, goodwill) to genuine customers.",
+    "abuse": "Grants paid on abusive claims by opportunists.",
+    "compliance": "Penalties for compliance breaches.",
+    "manager_time": "Managers' paid time spent on approvals.",
+    "acquisition": "Marketing cost of paid new customers.",
+    "wellbeing": "People-first spend on employee wellbeing.",
+    "overhead": "Fixed costs that no lever changes.",
+}
+
+_M = [
+    Metric("active_customers", "customers", "level", "Active customers at the end of the day."),
+    Metric("churned", "customers/day", "flow", "Customers who left during the day."),
+    Metric("new_customers", "customers/day", "flow", "New customers during the day (referred plus paid)."),
+    Metric("referrals", "customers/day", "flow", "New customers brought by word of mouth."),
+    Metric("satisfaction_mean", "satisfaction [0,1]", "level", "Mean satisfaction of active customers."),
+    Metric("nps", "NPS points [-100,100]", "rate", "Net promoter score of active customers."),
+    Metric("opportunist_share", "share of customers", "level", "Share of active customers who are opportunists."),
+    Metric("contacts", "contacts/day", "flow", "Service contacts that arrived (first and repeat)."),
+    Metric("served", "contacts/day", "flow", "Contacts served by the frontline."),
+    Metric("abandoned", "contacts/day", "flow", "Contacts that reneged in the queue."),
+    Metric("revenue", "USD/day", "flow", "Contribution from served contacts, including the price premium."),
+    *[Metric(f"cost_{k}", "USD/day", "flow", v) for k, v in COST_CATEGORIES.items()],
+    Metric("cost_total", "USD/day", "flow", "Sum of all cost categories."),
+    Metric("profit", "USD/day", "flow", "Revenue minus total cost."),
+    Metric("employees", "employees", "level", "Employees on the payroll (frontline and back office)."),
+    Metric("frontline", "employees", "level", "Frontline employees on the payroll."),
+    Metric("quits", "employees/day", "flow", "Employees who quit during the day."),
+    Metric("hires", "employees/day", "flow", "New hires who started during the day."),
+    Metric("vacancies", "positions", "level", "Open positions at the end of the day."),
+    Metric("engagement_mean", "engagement [0,1]", "level", "Mean engagement of employees."),
+    Metric("engaged_share", "share of employees", "level", "Share of employees above the engagement threshold."),
+    Metric("stress_mean", "stress [0,1]", "level", "Mean stress of employees."),
+    Metric("occupancy", "share of available time", "rate", "Frontline busy time over on-duty time."),
+    Metric("wait_mean_min", "min", "rate", "Mean wait in the frontline queue (served and abandoned contacts)."),
+    Metric("wait_p95_min", "min", "rate", "95th percentile of the frontline queue wait."),
+    Metric("abandon_rate", "share of contacts", "rate", "Share of contacts that reneged."),
+    Metric("exceptions", "cases/day", "flow", "Exceptions raised (voiced problems and abusive claims)."),
+    Metric("escalations", "cases/day", "flow", "Exceptions sent to a manager for approval."),
+    Metric("approval_wait_mean_min", "min", "rate", "Mean wait from escalation to a manager's decision (0 when none)."),
+    Metric("grants", "cases/day", "flow", "Exceptions granted a recovery."),
+    Metric("breaches", "breaches/day", "flow", "Compliance breaches."),
+    Metric("first_contact_resolution", "share of served contacts", "rate", "Share of served contacts resolved at the first contact."),
+    Metric("handoffs", "hand-offs/day", "flow", "Hand-offs to the back office (including rework)."),
+    Metric("handoff_failures", "hand-offs/day", "flow", "Hand-offs that failed and were reworked."),
+    Metric("training_hours", "h/day", "flow", "Training hours delivered."),
+    Metric("service_standard", "ratio", "level", "Service standard: time staff consider proper, relative to the original (erodes under pressure)."),
+    Metric("budget_cut", "flag", "level", "1 while the cost-cutting budget rule binds."),
+    Metric("churn_rate_annual", "share/yr", "derived", "Churned customers per mean active customer, annualised."),
+    Metric("turnover_annual", "share/yr", "derived", "Quits per mean employee, annualised."),
+    Metric("retention_annual", "share/yr", "derived", "One minus the annualised churn rate."),
+    Metric("cost_per_served_usd", "USD/contact", "derived", "Total cost per served contact."),
+]
+
+#: name -> Metric, in table order.
+METRICS: dict[str, Metric] = {m.name: m for m in _M}
+
+#: Identifying columns of every daily table.
+KEY_COLUMNS: tuple[str, ...] = ("scenario", "replication", "day")
+
+#: Metric columns of the daily table, in order.
+DAILY_COLUMNS: tuple[str, ...] = tuple(m.name for m in _M if m.kind != "derived")
+
+#: Metrics shown in run summaries (the headline of loyalty, cost and attrition).
+HEADLINE: tuple[str, ...] = (
+    "active_customers",
+    "retention_annual",
+    "churned",
+    "new_customers",
+    "referrals",
+    "satisfaction_mean",
+    "nps",
+    "revenue",
+    "cost_total",
+    "cost_training",
+    "cost_recovery",
+    "cost_abuse",
+    "cost_compliance",
+    "profit",
+    "cost_per_served_usd",
+    "employees",
+    "turnover_annual",
+    "quits",
+    "engagement_mean",
+    "occupancy",
+    "wait_mean_min",
+    "abandon_rate",
+    "first_contact_resolution",
+    "escalations",
+    "approval_wait_mean_min",
+    "handoff_failures",
+)
+
+
+def derived_metrics(daily_one_run: pd.DataFrame) -> dict[str, float]:
+    """Run-level derived metrics of one replication's daily table."""
+    days = len(daily_one_run)
+    if days == 0:
+        return {m: float("nan") for m, v in METRICS.items() if v.kind == "derived"}
+    years = days / 365.0
+    mean_active = float(daily_one_run["active_customers"].mean())
+    mean_emp = float(daily_one_run["employees"].mean())
+    churn = float(daily_one_run["churned"].sum()) / max(mean_active, 1e-9) / years
+    served = float(daily_one_run["served"].sum())
+    return {
+        "churn_rate_annual": churn,
+        "turnover_annual": float(daily_one_run["quits"].sum()) / max(mean_emp, 1e-9) / years,
+        "retention_annual": 1.0 - churn,
+        "cost_per_served_usd": float(daily_one_run["cost_total"].sum()) / served if served else float("nan"),
+    }
+
+
+def run_values(daily: pd.DataFrame) -> pd.DataFrame:
+    """One row per (scenario, replication): each metric's run-level value.
+
+    Levels take the last day, flows the total, rates the mean over days;
+    derived metrics come from :func:`derived_metrics`.
+    """
+    rows = []
+    for (scenario, rep), g in daily.sort_values("day").groupby(["scenario", "replication"], sort=True):
+        row: dict[str, object] = {"scenario": scenario, "replication": rep}
+        for name in DAILY_COLUMNS:
+            kind = METRICS[name].kind
+            col = g[name].to_numpy(dtype=float)
+            if kind == "level":
+                row[name] = col[-1]
+            elif kind == "flow":
+                row[name] = col.sum()
+            else:
+                row[name] = np.nanmean(col) if np.isfinite(col).any() else float("nan")
+        row.update(derived_metrics(g))
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,77 @@
+"""Results of a run: the tidy daily table, summaries and files with provenance."""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.metrics import HEADLINE, METRICS, run_values
+
+__all__ = ["Results", "package_versions"]
+
+_PACKAGES = ("focussim", "mesa", "simpy", "numba", "numpy", "pandas", "pydantic", "pyarrow")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages that shape the numbers."""
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@dataclass
+class Results:
+    """What :func:`simulation.run` returns.
+
+    Attributes:
+        daily: tidy table, one row per (scenario, replication, day), one column per metric
+            (see :data:`simulation.metrics.METRICS` for units).
+        provenance: resolved parameters and their hash, seeds, engine, package versions, wall time.
+    """
+
+    daily: pd.DataFrame
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def per_replication(self) -> pd.DataFrame:
+        """One row per replication: every metric's run-level value (levels at the end, flows summed)."""
+        return run_values(self.daily)
+
+    def summary(self, metrics: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
+        """Per metric and scenario: mean, 5th and 95th percentile across replications."""
+        per_rep = self.per_replication()
+        rows = []
+        for scenario, g in per_rep.groupby("scenario", sort=False):
+            for name in metrics:
+                v = g[name].to_numpy(dtype=float)
+                v = v[np.isfinite(v)]
+                rows.append({
+                    "scenario": scenario,
+                    "metric": name,
+                    "unit": METRICS[name].unit if METRICS[name].kind != "flow" else METRICS[name].unit.replace("/day", " (run total)"),
+                    "mean": float(v.mean()) if v.size else float("nan"),
+                    "p5": float(np.percentile(v, 5)) if v.size else float("nan"),
+                    "p95": float(np.percentile(v, 95)) if v.size else float("nan"),
+                    "replications": int(v.size),
+                })
+        return pd.DataFrame(rows)
+
+    def save(self, directory: str | Path) -> list[Path]:
+        """Write ``daily.parquet``, ``summary.csv`` and ``run.json``; returns the paths."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = [out / "daily.parquet", out / "summary.csv", out / "run.json"]
+        self.daily.to_parquet(paths[0], index=False)
+        self.summary().to_csv(paths[1], index=False)
+        paths[2].write_text(json.dumps(self.provenance, indent=2, sort_keys=True, default=str) + "\n")
+        return paths

@@ -1,0 +1,354 @@
+"""The scenario schema: every lever and context parameter of the firm model.
+
+A :class:`Scenario` is the validated, complete description of one simulated
+firm. Every field has a default (an empty scenario is valid and describes the
+baseline firm of ``scenarios/base.yaml``), a unit, an allowed range and a
+description of what it models. Key names are shared by YAML files, dotted
+``--set`` overrides, result provenance and (later) sweep designs: the dotted
+key ``empowerment.discretion_limit_usd`` is the field
+``Scenario.empowerment.discretion_limit_usd``.
+
+Units are carried in each field's ``json_schema_extra["unit"]`` and in the
+name where practical (``_usd``, ``_min``, ``_days``, ``_per_year``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Scenario",
+    "field_table",
+]
+
+
+def P(default: Any, lo: float | None, hi: float | None, unit: str, doc: str) -> Any:
+    """A schema field with a default, an allowed range, a unit and a description."""
+    extra = {"unit": unit}
+    kwargs: dict[str, Any] = {"description": doc, "json_schema_extra": extra}
+    if lo is not None:
+        kwargs["ge"] = lo
+    if hi is not None:
+        kwargs["le"] = hi
+    return Field(default, **kwargs)
+
+
+class Section(BaseModel):
+    """A group of related parameters; unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+
+class Firm(Section):
+    """Headcount plan, working day and fixed costs."""
+
+    frontline: int = P(40, 1, 5000, "employees", "Planned frontline headcount: staff who serve external customers.")
+    back_office: int = P(10, 0, 2000, "employees", "Planned back-office headcount: the internal chain that prepares work for the frontline (its internal customers).")
+    managers: int = P(4, 1, 500, "managers", "Managers: approve exceptions under approval gating, set the leadership example, supervise employees.")
+    open_minutes_per_day: float = P(480.0, 60.0, 1440.0, "min/day", "Length of the service day: customers arrive uniformly over this window (a Poisson process).")
+    shrinkage: float = P(0.30, 0.0, 0.9, "share of paid time", "Paid time not available for customers (breaks, meetings, admin, absence); contact-centre planning uses 30-35 %.")
+    wage_frontline_usd_per_year: float = P(38000.0, 0.0, 500000.0, "USD/employee/yr", "Loaded annual pay of a frontline employee.")
+    wage_back_office_usd_per_year: float = P(42000.0, 0.0, 500000.0, "USD/employee/yr", "Loaded annual pay of a back-office employee.")
+    wage_manager_usd_per_year: float = P(70000.0, 0.0, 1000000.0, "USD/manager/yr", "Loaded annual pay of a manager.")
+    overhead_usd_per_day: float = P(9000.0, 0.0, 1e8, "USD/day", "Fixed costs (rent, systems, goods handling) that no lever changes.")
+
+
+class Customers(Section):
+    """The customer base: size, segments and behaviour."""
+
+    initial: int = P(5000, 0, 1_000_000, "customers", "Active customers on day 0.")
+    opportunist_share: float = P(0.12, 0.0, 1.0, "share of customers", "Share of customers who exploit lenient policy with abusive claims (10-14 % of retail returns are fraudulent or abusive, NRF/Appriss).")
+    price_sensitive_share: float = P(0.30, 0.0, 1.0, "share of customers", "Share of customers in the price-sensitive segment (the rest of the non-opportunists are regulars).")
+    contacts_per_day: float = P(0.30, 0.0, 10.0, "contacts/customer/day", "Mean service contacts per active customer per business day; sets demand, and with staffing the frontline occupancy (75-85 % is the sustainable target).")
+    patience_mean_min: float = P(8.0, 0.1, 100000.0, "min", "Mean patience in the frontline queue (exponential); past it the customer reneges. About 1 min on the phone, longer in person.")
+    patience_adaptation: float = P(0.5, 0.0, 5.0, "min of patience per min of expected wait", "How far patience adapts to the waits a customer has learned to expect (Zohar, Mandelbaum & Shimkin 2002).")
+    initial_satisfaction: float = P(0.78, 0.0, 1.0, "satisfaction [0,1]", "Mean satisfaction of the initial customers (beta distributed).")
+    satisfaction_sd: float = P(0.10, 0.0, 0.45, "satisfaction [0,1]", "Standard deviation of initial satisfaction.")
+    sensitivity_regular: float = P(0.3, 0.0, 1.0, "index [0,1]", "Price sensitivity of regular customers.")
+    sensitivity_price_sensitive: float = P(1.0, 0.0, 1.0, "index [0,1]", "Price sensitivity of price-sensitive customers.")
+    sensitivity_opportunist: float = P(0.6, 0.0, 1.0, "index [0,1]", "Price sensitivity of opportunists.")
+
+
+class Demand(Section):
+    """What customers ask for: problems, complaints, abusive claims, repeats."""
+
+    problem_share: float = P(0.12, 0.0, 1.0, "share of contacts", "Share of contacts by genuine customers that involve a problem (a failed product or service).")
+    complaint_share: float = P(0.5, 0.0, 1.0, "share of problems", "Share of problems the customer voices to the frontline, making an exception (about half, Goodman 2005); unvoiced problems hurt without a chance of recovery.")
+    opportunist_claim_share: float = P(0.30, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
+    repeat_contact_share: float = P(0.6, 0.0, 1.0, "share of unresolved contacts", "Share of unresolved or abandoned contacts that come back the next day (failure demand).")
+
+
+class Service(Section):
+    """The frontline service encounter."""
+
+    handle_time_min: float = P(5.0, 0.1, 120.0, "min", "Mean handle time of a routine contact by a fully productive employee of average skill (3-6 min in contact centres).")
+    time_cv: float = P(1.0, 0.05, 3.0, "coefficient of variation", "Variability of handle times (gamma distributed; 1 = exponential).")
+    exception_time_min: float = P(6.0, 0.0, 240.0, "min", "Extra frontline time to handle an exception (listen, decide, document).")
+    data_access: float = P(0.5, 0.0, 1.0, "index [0,1]", "Frontline access to customer data: 1 cuts handle time by 20 % and raises resolution.")
+    base_resolution: float = P(0.62, 0.0, 1.0, "probability", "Probability an average, fully ramped, moderately engaged employee resolves a contact; first-contact resolution of about 70 % is typical.")
+    target_occupancy: float = P(0.80, 0.3, 1.0, "share of available time", "Sustainable frontline occupancy (75-85 %); above it employees feel pressure and cut corners.")
+
+
+class ServicePhilosophy(Section):
+    """Customer service as a department, or everyone's job (internal customers)."""
+
+    internal_orientation: float = P(0.3, 0.0, 1.0, "index [0,1]", "How far the internal chain treats colleagues as customers (0 = service is a department, 1 = everyone's job): shortens hand-off delays and failures.")
+    handoff_share: float = P(0.20, 0.0, 1.0, "share of contacts", "Share of contacts that need work from the back office before the frontline can resolve them (the bucket brigade).")
+    backoffice_time_min: float = P(6.0, 0.1, 240.0, "min", "Mean back-office processing time per hand-off.")
+    handoff_delay_min: float = P(4.0, 0.0, 240.0, "min", "Mean transmission delay of a hand-off at zero internal orientation; falls by up to 70 % with orientation.")
+    handoff_failure: float = P(0.25, 0.0, 0.95, "probability", "Probability a hand-off fails (rework) at zero internal orientation; falls by up to 80 % with orientation.")
+    transfer_penalty: float = P(0.12, 0.0, 1.0, "share of experience", "Experience lost per failed hand-off (a transfer costs about 12 % in satisfaction, SQM).")
+
+
+class Empowerment(Section):
+    """Manager-approval gating versus guideline empowerment."""
+
+    mode: Literal["approval", "guidelines"] = P("approval", None, None, "mode", "approval: every exception waits for a manager; guidelines: the employee decides on the spot up to the discretion limit, above it escalates.")
+    discretion_limit_usd: float = P(100.0, 0.0, 1_000_000.0, "USD/case", "Largest recovery an employee may grant without approval under guidelines (Ritz-Carlton: up to 2,000 USD). Values above every claim act as 'no limit'.")
+    autonomy_approval: float = P(0.2, 0.0, 1.0, "index [0,1]", "Felt autonomy of employees under approval gating.")
+    autonomy_guidelines: float = P(0.9, 0.0, 1.0, "index [0,1]", "Felt autonomy under guidelines with a generous limit (scaled down for small limits).")
+    employee_detection: float = P(0.15, 0.0, 1.0, "probability", "Probability an employee deciding on the spot recognises an abusive claim and refuses it.")
+
+
+class Recovery(Section):
+    """Service recovery: claims, grants, returns policy."""
+
+    claim_median_usd: float = P(15.0, 0.0, 100000.0, "USD/claim", "Median value of a genuine claim (log-normal).")
+    claim_sigma: float = P(1.0, 0.0, 3.0, "log-USD", "Log-normal shape of claim values.")
+    abusive_claim_median_usd: float = P(25.0, 0.0, 100000.0, "USD/claim", "Median value of an abusive claim (log-normal, same shape).")
+    generosity: float = P(0.7, 0.0, 1.0, "share of claim", "Returns/recovery policy: share of a claim's value granted when it is granted ('we take back anything' = 1).")
+    large_claim_usd: float = P(100.0, 0.0, 1_000_000.0, "USD", "Claims above this value are large problems (TARP: loyalty after a large problem is 9/19/54/82 % instead of 37/46/70/95 %).")
+    speed_scale_min: float = P(10.0, 0.1, 1440.0, "min", "Delay over which the value of a quick recovery decays (TARP: resolved quickly keeps 95 %, resolved slowly 70 %).")
+
+
+class Compliance(Section):
+    """Regulated domains, where a discretionary decision can breach rules."""
+
+    regulated: bool = P(False, None, None, "flag", "Whether discretionary decisions risk a compliance breach (e.g. healthcare, finance).")
+    breach_penalty_usd: float = P(10000.0, 0.0, 2_200_000.0, "USD/breach", "Penalty per breach (HIPAA: about 145 to 73,000 USD per violation).")
+    breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Probability that a discretionary grant at the reference size breaches compliance; grows with the discretion limit.")
+    reference_limit_usd: float = P(250.0, 1.0, 1_000_000.0, "USD", "Discretion limit at which the breach probability is half its maximum.")
+    gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "Breach probability of a manager-approved decision relative to a discretionary one.")
+
+
+class Managers(Section):
+    """Managers' approval work."""
+
+    approval_time_min: float = P(4.0, 0.1, 240.0, "min/case", "Manager time to review one exception.")
+    response_delay_min: float = P(5.0, 0.0, 1440.0, "min", "Mean delay before a manager attends to an approval request (finishing other work, walking over).")
+    availability: float = P(0.5, 0.05, 1.0, "share of managers", "Share of managers available for approvals at any time (the rest is in meetings, planning, coaching).")
+    strictness: float = P(0.2, 0.0, 1.0, "probability", "Probability a manager denies a genuine claim.")
+    detection: float = P(0.6, 0.0, 1.0, "probability", "Probability a manager recognises and denies an abusive claim.")
+
+
+class Leadership(Section):
+    """Leaders who walk the talk, or 'do as I say, not as I do'."""
+
+    consistency: float = P(0.5, 0.0, 1.0, "index [0,1]", "How consistently managers model the firm's service values; each manager draws around it. Managers explain at least 70 % of engagement variance (Gallup).")
+    consistency_sd: float = P(0.12, 0.0, 0.5, "index [0,1]", "Spread of consistency between managers.")
+
+
+class Hiring(Section):
+    """Who is hired: for skill or for culture fit."""
+
+    fit_weight: float = P(0.3, 0.0, 1.0, "weight [0,1]", "Selection weight on culture fit versus technical skill (0 = skill only, 1 = culture fit only).")
+    applicants_per_vacancy: int = P(5, 1, 200, "applicants", "Applicants screened per vacancy: the best on the weighted score is hired.")
+    time_to_fill_days: float = P(34.0, 0.0, 365.0, "days", "Mean days from a quit to the new hire's first day (26-42 days, SHRM 2016).")
+    replacement_cost_share: float = P(0.18, 0.0, 2.0, "share of annual pay", "Hiring and onboarding cost of one hire (16-21 % of annual pay, Boushey & Glynn 2012).")
+    ramp_days: float = P(91.0, 0.0, 730.0, "days", "Days for a new hire to reach full productivity (about 13 weeks in contact centres).")
+    hero_share: float = P(0.0, 0.0, 1.0, "share of frontline", "Share of frontline employees who are 'service heroes' (skill and soft skill near the top).")
+
+
+class Training(Section):
+    """Technical versus soft-skill training, and whether it is sustained."""
+
+    hours_per_year: float = P(33.0, 0.0, 400.0, "h/employee/yr", "Formal training per employee (about 33 h, ATD 2016); the time comes out of shrinkage.")
+    soft_skill_share: float = P(0.3, 0.0, 1.0, "share of hours", "Share of training hours on soft skills (empathy, relationships); the rest is technical and product knowledge.")
+    ongoing_support: float = P(0.3, 0.0, 1.0, "index [0,1]", "Coaching and refreshers that sustain training gains (1 = no decay; 0 = half of a gain lost in 6.5-13 months, Arthur et al. 1998).")
+    gain_per_100h: float = P(0.25, 0.0, 1.0, "skill points/100 h", "Skill gain per 100 training hours for an employee at zero skill (diminishing as skill approaches 1).")
+    cost_usd_per_hour: float = P(30.0, 0.0, 1000.0, "USD/h", "Direct cost of one training hour (trainer, materials), on top of the trainee's paid time.")
+    half_life_soft_days: float = P(198.0, 1.0, 3650.0, "days", "Half-life of soft-skill (accuracy-like) training gains without support (6.5 months).")
+    half_life_technical_days: float = P(396.0, 1.0, 3650.0, "days", "Half-life of technical (speed-like) training gains without support (13 months).")
+
+
+class PeopleFirst(Section):
+    """Systems and bottom line first, or people first."""
+
+    level: float = P(0.3, 0.0, 1.0, "index [0,1]", "Investment in employee wellbeing and staffing buffer: lifts engagement, relieves stress, lowers the quit hazard.")
+    wellbeing_usd_per_employee_year: float = P(3000.0, 0.0, 100000.0, "USD/employee/yr", "Wellbeing spend per employee at level 1 (scaled by the level).")
+    staffing_buffer: float = P(0.10, 0.0, 1.0, "share of frontline", "Extra frontline headcount above plan at level 1 (scaled by the level).")
+
+
+class Engagement(Section):
+    """How engagement forms and moves (behavioural constants)."""
+
+    baseline: float = P(0.10, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
+    initial_sd: float = P(0.12, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
+    engaged_threshold: float = P(0.7, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
+    adjustment_days: float = P(60.0, 1.0, 3650.0, "days", "Time constant with which engagement moves toward its target.")
+    noise_sd: float = P(0.01, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
+    weight_autonomy: float = P(0.20, 0.0, 1.0, "weight", "Weight of felt autonomy in target engagement.")
+    weight_leadership: float = P(0.35, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
+    weight_people_first: float = P(0.15, 0.0, 1.0, "weight", "Weight of people-first investment in target engagement.")
+    weight_fit: float = P(0.10, 0.0, 1.0, "weight", "Weight of the employee's culture fit in target engagement.")
+    weight_mirror: float = P(0.15, 0.0, 1.0, "weight", "Weight of the experience of customers served (the satisfaction mirror: happy customers lift staff).")
+    weight_overload: float = P(0.25, 0.0, 1.0, "weight", "Loss of target engagement per unit of stress from sustained overload.")
+    stress_days: float = P(20.0, 1.0, 365.0, "days", "Time constant with which stress follows overload.")
+
+
+class Turnover(Section):
+    """Quits."""
+
+    base_quit_per_year: float = P(0.30, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
+    engagement_slope: float = P(2.5, 0.0, 20.0, "log-hazard per engagement unit", "How steeply the quit hazard falls with engagement (top vs bottom quartile: 21-51 % lower turnover, Gallup).")
+    fit_slope: float = P(1.5, 0.0, 20.0, "log-hazard per fit unit", "How steeply the quit hazard falls with culture fit.")
+    stress_slope: float = P(1.0, 0.0, 20.0, "log-hazard per stress unit", "How steeply the quit hazard rises with stress.")
+    people_first_effect: float = P(0.5, 0.0, 1.0, "share", "Reduction of the quit hazard at people-first level 1 (pay, wellbeing, schedules).")
+    early_tenure_days: float = P(90.0, 0.0, 730.0, "days", "Early-tenure window with a raised hazard (about 43 % of exits happen in the first 90 days).")
+    early_tenure_multiplier: float = P(3.0, 1.0, 20.0, "ratio", "Quit hazard multiplier during early tenure.")
+
+
+class Loyalty(Section):
+    """Satisfaction, churn and word of mouth."""
+
+    satisfaction_rate: float = P(0.15, 0.0, 1.0, "share per encounter", "How far one encounter moves satisfaction toward its experience score.")
+    churn_per_year: float = P(0.12, 0.0, 5.0, "churn/customer/yr", "Annual churn hazard at the reference satisfaction and no price premium (banks about 10 %, telecom 10-20 %, retail 24 %).")
+    reference_satisfaction: float = P(0.8, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at which the churn hazard equals churn_per_year.")
+    churn_slope: float = P(6.0, 0.0, 30.0, "log-hazard per satisfaction unit", "How steeply churn falls with satisfaction.")
+    price_elasticity: float = P(3.0, 0.0, 30.0, "hazard ratio per premium unit", "Rise in the churn hazard per unit of price premium for a fully price-sensitive customer.")
+    promoter_threshold: float = P(0.85, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at or above which a customer is a promoter (recommend 9-10).")
+    detractor_threshold: float = P(0.65, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction below which a customer is a detractor (recommend 0-6).")
+    referrals_per_promoter_year: float = P(0.25, 0.0, 10.0, "new customers/promoter/yr", "New customers each promoter brings per year.")
+    deterrence_per_detractor_year: float = P(0.25, 0.0, 10.0, "lost prospects/detractor/yr", "Prospective customers each detractor deters per year (subtracted from referrals).")
+    opportunist_attraction: float = P(0.5, 0.0, 5.0, "ratio", "How strongly a lenient policy (generosity x discretion) raises the opportunist share of new customers.")
+
+
+class Pricing(Section):
+    """Price and revenue."""
+
+    revenue_per_contact_usd: float = P(20.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
+    price_premium: float = P(0.0, 0.0, 1.0, "share of base price", "Price premium over competitors (customers say they would pay up to 16 % more for a great experience, PwC 2018).")
+
+
+class Marketing(Section):
+    """Paid customer acquisition."""
+
+    paid_acquisitions_per_day: float = P(1.0, 0.0, 10000.0, "customers/day", "Mean new customers bought by marketing each day (Poisson).")
+    acquisition_cost_usd: float = P(300.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
+
+
+class Budget(Section):
+    """The operations-focused budget rule."""
+
+    cost_cutting: bool = P(False, None, None, "flag", "Whether the firm cuts training and freezes hiring when trailing profit margin falls short of target.")
+    target_margin: float = P(0.15, -1.0, 1.0, "profit/revenue", "Profit margin below which the budget rule cuts.")
+    review_days: float = P(30.0, 1.0, 365.0, "days", "Smoothing window of the profit margin the rule watches.")
+    training_cut: float = P(0.5, 0.0, 1.0, "share of hours", "Share of training hours cut while the rule binds.")
+    hiring_freeze: bool = P(True, None, None, "flag", "Whether vacancies stay open while the rule binds.")
+
+
+class Erosion(Section):
+    """Corner cutting under pressure and the erosion of standards."""
+
+    pressure_days: float = P(14.0, 1.0, 365.0, "days", "Smoothing window over which employees perceive work pressure.")
+    time_elasticity: float = P(-0.6, -3.0, 0.0, "elasticity", "Elasticity of time per task to work pressure (about -0.6, Oliva & Sterman 2001).")
+    min_time_factor: float = P(0.6, 0.1, 1.0, "ratio", "Floor of the time-per-task factor under pressure.")
+    quality_elasticity: float = P(0.7, 0.0, 3.0, "elasticity", "Elasticity of resolution probability to time spent relative to the standard.")
+    erosion_days: float = P(133.0, 1.0, 3650.0, "days", "Time constant with which the service standard erodes toward practice (about 19 weeks).")
+    recovery_days: float = P(1095.0, 1.0, 36500.0, "days", "Time constant with which an eroded standard recovers once pressure eases (slow: erosion is sticky).")
+
+
+class Scale(Section):
+    """A growing firm drifts toward control."""
+
+    control_drift: float = P(0.0, 0.0, 1.0, "share per log-growth", "Share of guideline decisions re-gated to approval per unit of log growth of the customer base.")
+
+
+class Scenario(BaseModel):
+    """A complete, validated firm scenario.
+
+    Every field has a default, so ``Scenario()`` is the baseline firm.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
+
+    name: str = Field("base", description="Short name used in result tables.", max_length=80)
+    description: str = Field("", description="One line saying what the scenario represents.", max_length=400)
+    firm: Firm = Firm()
+    customers: Customers = Customers()
+    demand: Demand = Demand()
+    service: Service = Service()
+    service_philosophy: ServicePhilosophy = ServicePhilosophy()
+    empowerment: Empowerment = Empowerment()
+    recovery: Recovery = Recovery()
+    compliance: Compliance = Compliance()
+    managers: Managers = Managers()
+    leadership: Leadership = Leadership()
+    hiring: Hiring = Hiring()
+    training: Training = Training()
+    people_first: PeopleFirst = PeopleFirst()
+    engagement: Engagement = Engagement()
+    turnover: Turnover = Turnover()
+    loyalty: Loyalty = Loyalty()
+    pricing: Pricing = Pricing()
+    marketing: Marketing = Marketing()
+    budget: Budget = Budget()
+    erosion: Erosion = Erosion()
+    scale: Scale = Scale()
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Scenario:
+        """Checks that involve more than one field (one place, as in Ciw)."""
+        c = self.customers
+        if c.opportunist_share + c.price_sensitive_share > 1.0 + 1e-12:
+            raise ValueError(
+                "customers.opportunist_share + customers.price_sensitive_share = "
+                f"{c.opportunist_share + c.price_sensitive_share:g}; allowed: at most 1"
+            )
+        lo = self.loyalty
+        if lo.detractor_threshold > lo.promoter_threshold:
+            raise ValueError(
+                f"loyalty.detractor_threshold = {lo.detractor_threshold:g} exceeds "
+                f"loyalty.promoter_threshold = {lo.promoter_threshold:g}; allowed: detractor <= promoter"
+            )
+        return self
+
+    def flat(self) -> dict[str, Any]:
+        """The resolved parameters as ``{"section.key": value}`` (name and description excluded)."""
+        out: dict[str, Any] = {}
+        for section, values in self.model_dump().items():
+            if isinstance(values, dict):
+                for key, value in values.items():
+                    out[f"{section}.{key}"] = value
+        return out
+
+
+def field_table() -> list[dict[str, Any]]:
+    """Every parameter: dotted key, default, unit, allowed range and description.
+
+    Used by the docs (ODD parameter table), ``focussim params`` and tests.
+    """
+    rows = []
+    for section_name, section_field in Scenario.model_fields.items():
+        section_type = section_field.annotation
+        if not (isinstance(section_type, type) and issubclass(section_type, Section)):
+            continue
+        for key, f in section_type.model_fields.items():
+            lo = hi = None
+            for m in f.metadata:
+                lo = getattr(m, "ge", lo)
+                hi = getattr(m, "le", hi)
+            extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+            rows.append(
+                {
+                    "key": f"{section_name}.{key}",
+                    "default": f.default,
+                    "unit": extra.get("unit", ""),
+                    "min": lo,
+                    "max": hi,
+                    "description": f.description or "",
+                }
+            )
+    return rows
