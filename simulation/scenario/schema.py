@@ -61,7 +61,7 @@ class Customers(Section):
     initial: int = P(5000, 0, 1_000_000, "customers", "Active customers on day 0.")
     opportunist_share: float = P(0.12, 0.0, 1.0, "share of customers", "Share of customers who exploit lenient policy with abusive claims (10-14 % of retail returns are fraudulent or abusive, NRF/Appriss).")
     price_sensitive_share: float = P(0.30, 0.0, 1.0, "share of customers", "Share of customers in the price-sensitive segment (the rest of the non-opportunists are regulars).")
-    contacts_per_day: float = P(0.30, 0.0, 10.0, "contacts/customer/day", "Mean service contacts per active customer per business day; sets demand, and with staffing the frontline occupancy (75-85 % is the sustainable target).")
+    contacts_per_day: float = P(0.24, 0.0, 10.0, "contacts/customer/day", "Mean service contacts per active customer per business day; sets demand, and with staffing the frontline occupancy (75-85 % is the sustainable target).")
     patience_mean_min: float = P(8.0, 0.1, 100000.0, "min", "Mean patience in the frontline queue (exponential); past it the customer reneges. About 1 min on the phone, longer in person.")
     patience_adaptation: float = P(0.5, 0.0, 5.0, "min of patience per min of expected wait", "How far patience adapts to the waits a customer has learned to expect (Zohar, Mandelbaum & Shimkin 2002).")
     initial_satisfaction: float = P(0.78, 0.0, 1.0, "satisfaction [0,1]", "Mean satisfaction of the initial customers (beta distributed).")
@@ -76,7 +76,7 @@ class Demand(Section):
 
     problem_share: float = P(0.12, 0.0, 1.0, "share of contacts", "Share of contacts by genuine customers that involve a problem (a failed product or service).")
     complaint_share: float = P(0.5, 0.0, 1.0, "share of problems", "Share of problems the customer voices to the frontline, making an exception (about half, Goodman 2005); unvoiced problems hurt without a chance of recovery.")
-    opportunist_claim_share: float = P(0.30, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
+    opportunist_claim_share: float = P(0.10, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
     repeat_contact_share: float = P(0.6, 0.0, 1.0, "share of unresolved contacts", "Share of unresolved or abandoned contacts that come back the next day (failure demand).")
 
 
@@ -87,7 +87,7 @@ class Service(Section):
     time_cv: float = P(1.0, 0.05, 3.0, "coefficient of variation", "Variability of handle times (gamma distributed; 1 = exponential).")
     exception_time_min: float = P(6.0, 0.0, 240.0, "min", "Extra frontline time to handle an exception (listen, decide, document).")
     data_access: float = P(0.5, 0.0, 1.0, "index [0,1]", "Frontline access to customer data: 1 cuts handle time by 20 % and raises resolution.")
-    base_resolution: float = P(0.62, 0.0, 1.0, "probability", "Probability an average, fully ramped, moderately engaged employee resolves a contact; first-contact resolution of about 70 % is typical.")
+    base_resolution: float = P(0.68, 0.0, 1.0, "probability", "Probability an average, fully ramped, moderately engaged employee resolves a contact; first-contact resolution of about 70 % is typical.")
     target_occupancy: float = P(0.80, 0.3, 1.0, "share of available time", "Sustainable frontline occupancy (75-85 %); above it employees feel pressure and cut corners.")
 
 
@@ -184,15 +184,15 @@ class PeopleFirst(Section):
 class Engagement(Section):
     """How engagement forms and moves (behavioural constants)."""
 
-    baseline: float = P(0.10, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
-    initial_sd: float = P(0.12, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
-    engaged_threshold: float = P(0.7, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
+    baseline: float = P(0.12, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
+    initial_sd: float = P(0.15, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
+    engaged_threshold: float = P(0.6, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
     adjustment_days: float = P(60.0, 1.0, 3650.0, "days", "Time constant with which engagement moves toward its target.")
-    noise_sd: float = P(0.01, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
-    weight_autonomy: float = P(0.20, 0.0, 1.0, "weight", "Weight of felt autonomy in target engagement.")
-    weight_leadership: float = P(0.35, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
-    weight_people_first: float = P(0.15, 0.0, 1.0, "weight", "Weight of people-first investment in target engagement.")
-    weight_fit: float = P(0.10, 0.0, 1.0, "weight", "Weight of the employee's culture fit in target engagement.")
+    noise_sd: float = P(0.025, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
+    weight_autonomy: float = P(0.15, 0.0, 1.0, "weight", "Weight of felt autonomy in target engagement.")
+    weight_leadership: float = P(0.30, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
+    weight_people_first: float = P(0.10, 0.0, 1.0, "weight", "Weight of people-first investment in target engagement.")
+    weight_fit: float = P(0.08, 0.0, 1.0, "weight", "Weight of the employee's culture fit in target engagement.")
     weight_mirror: float = P(0.15, 0.0, 1.0, "weight", "Weight of the experience of customers served (the satisfaction mirror: happy customers lift staff).")
     weight_overload: float = P(0.25, 0.0, 1.0, "weight", "Loss of target engagement per unit of stress from sustained overload.")
     stress_days: float = P(20.0, 1.0, 365.0, "days", "Time constant with which stress follows overload.")
@@ -201,11 +201,11 @@ class Engagement(Section):
 class Turnover(Section):
     """Quits."""
 
-    base_quit_per_year: float = P(0.30, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
+    base_quit_per_year: float = P(0.33, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
     engagement_slope: float = P(2.5, 0.0, 20.0, "log-hazard per engagement unit", "How steeply the quit hazard falls with engagement (top vs bottom quartile: 21-51 % lower turnover, Gallup).")
     fit_slope: float = P(1.5, 0.0, 20.0, "log-hazard per fit unit", "How steeply the quit hazard falls with culture fit.")
     stress_slope: float = P(1.0, 0.0, 20.0, "log-hazard per stress unit", "How steeply the quit hazard rises with stress.")
-    people_first_effect: float = P(0.5, 0.0, 1.0, "share", "Reduction of the quit hazard at people-first level 1 (pay, wellbeing, schedules).")
+    people_first_effect: float = P(0.4, 0.0, 1.0, "share", "Reduction of the quit hazard at people-first level 1 (pay, wellbeing, schedules).")
     early_tenure_days: float = P(90.0, 0.0, 730.0, "days", "Early-tenure window with a raised hazard (about 43 % of exits happen in the first 90 days).")
     early_tenure_multiplier: float = P(3.0, 1.0, 20.0, "ratio", "Quit hazard multiplier during early tenure.")
 
@@ -228,7 +228,7 @@ class Loyalty(Section):
 class Pricing(Section):
     """Price and revenue."""
 
-    revenue_per_contact_usd: float = P(20.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
+    revenue_per_contact_usd: float = P(15.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
     price_premium: float = P(0.0, 0.0, 1.0, "share of base price", "Price premium over competitors (customers say they would pay up to 16 % more for a great experience, PwC 2018).")
 
 

@@ -378,7 +378,8 @@ class FirmModel(mesa.Model):
     def _update_standard(self, occupancy: float) -> None:
         """Work pressure, corner cutting and the sticky erosion of the service standard."""
         er = self.scenario.erosion
-        demanded = occupancy / max(self.time_factor, 1e-9)  # the load at the standard's proper pace
+        # The load at the standard's pace: what occupancy would be without today's corner cutting.
+        demanded = occupancy * self.service_standard / max(self.time_factor, 1e-9)
         self.pressure = mech.smooth(self.pressure, demanded / self.scenario.service.target_occupancy, er.pressure_days)
         practice = self.service_standard * mech.time_pressure_factor(self.pressure, er.time_elasticity, er.min_time_factor)
         self.service_standard = mech.standard_update(self.service_standard, practice, er.erosion_days, er.recovery_days)

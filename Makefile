@@ -1,0 +1,33 @@
+# Quick start: `make demo` then `make test`. Both create .venv and install the project first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test test-fast lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## demo: run the two archetypes (default scenarios, one year) and write charts to results/demo/
+demo: setup
+	$(BIN)/python experiments/demo.py --out results/demo
+
+## test: the whole test suite (statistical checks included)
+test: setup
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+## test-fast: skip the slow statistical and calibration tests
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: setup
+	$(BIN)/ruff check simulation tests experiments
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -1,0 +1,325 @@
+"""The ``focussim`` command line: validate, list and run scenarios.
+
+Every :class:`~simulation.errors.FocussimError` reaches the user as one line
+``focussim: <message>`` on stderr with exit code 2 (Ctrl-C: ``interrupted``,
+130), never as a traceback. The simulation engine is imported only by
+``focussim run``, so the other commands start fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import typing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from simulation.errors import FocussimError, ScenarioError
+from simulation.scenario.loader import (
+    describe,
+    load_scenario,
+    parse_set,
+    scenario_hash,
+    shipped_scenarios,
+)
+from simulation.scenario.schema import Scenario, field_table
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="focussim",
+    help="Agent-based simulation of operations-focused versus customer-focused service firms.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+DEFAULT_ENGINES: tuple[str, ...] = ("mesa",)
+
+
+def _say_error(message: str) -> None:
+    """One plain line on stderr: no markup, no emoji, no wrapping."""
+    err.print(f"focussim: {' '.join(str(message).split())}", markup=False, soft_wrap=True)
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn FocussimError and Ctrl-C into one line on stderr and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except FocussimError as exc:
+            _say_error(str(exc))
+            raise typer.Exit(EXIT_ERROR) from None
+        except KeyboardInterrupt:
+            _say_error("interrupted")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper
+
+
+def _num(value: Any) -> str:
+    """A compact number for tables."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "nan"
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _range_text(key: str, lo: Any, hi: Any) -> str:
+    section, name = key.split(".", 1)
+    section_type = Scenario.model_fields[section].annotation
+    field = section_type.model_fields[name]  # type: ignore[union-attr]
+    if typing.get_origin(field.annotation) is typing.Literal:
+        return " | ".join(str(c) for c in typing.get_args(field.annotation))
+    if field.annotation is bool:
+        return "true | false"
+    if lo is not None and hi is not None:
+        return f"{_num(lo)} to {_num(hi)}"
+    if lo is not None:
+        return f">= {_num(lo)}"
+    if hi is not None:
+        return f"<= {_num(hi)}"
+    return ""
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario YAML files to check.")],
+) -> None:
+    """Check scenario files; print 'ok  FILE  (name, hash)' or one error line per file."""
+    failed = 0
+    try:
+        for path in files:
+            try:
+                scenario = load_scenario(path)
+            except FocussimError as exc:
+                failed += 1
+                _say_error(str(exc))
+                continue
+            out.print(
+                f"ok  {path}  ({scenario.name}, {scenario_hash(scenario)})",
+                markup=False,
+                soft_wrap=True,
+            )
+    except KeyboardInterrupt:
+        _say_error("interrupted")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+@_guarded
+def scenarios() -> None:
+    """List the scenarios shipped in scenarios/."""
+    table = Table(title="Shipped scenarios", title_justify="left")
+    table.add_column("file", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("description", overflow="fold")
+    failed = 0
+    for path in shipped_scenarios():
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            _say_error(str(exc))
+            table.add_row(path.name, "", "(does not load, see error above)")
+            continue
+        table.add_row(path.name, scenario.name, describe(path))
+    out.print(table)
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+
+
+@app.command()
+@_guarded
+def params(
+    section: Annotated[
+        str | None, typer.Option("--section", "-s", help="Show only this section.")
+    ] = None,
+) -> None:
+    """Table of every scenario parameter: key, default, unit, range, description."""
+    rows = field_table()
+    if section is not None:
+        sections = list(dict.fromkeys(r["key"].split(".", 1)[0] for r in rows))
+        if section not in sections:
+            import difflib
+
+            close = difflib.get_close_matches(section, sections, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else ""
+            raise FocussimError(
+                f"--section = {section!r}: unknown section{' (' + hint + ')' if hint else ''}: "
+                f"allowed: {', '.join(sections)}"
+            )
+        rows = [r for r in rows if r["key"].split(".", 1)[0] == section]
+    if out.width < 110:
+        # narrow terminal: one block per parameter reads better than a squeezed table
+        for r in rows:
+            rng = _range_text(r["key"], r["min"], r["max"])
+            out.print(
+                f"{r['key']} = {_num(r['default'])} {r['unit']}" + (f"  ({rng})" if rng else ""),
+                markup=False,
+                soft_wrap=True,
+            )
+            out.print(Padding(Text(r["description"]), (0, 0, 0, 4)))
+        return
+    width = max(len(r["key"]) for r in rows)
+    table = Table(title="Scenario parameters", title_justify="left")
+    table.add_column("key", no_wrap=True, min_width=width)
+    table.add_column("default", justify="right", no_wrap=True)
+    table.add_column("unit")
+    table.add_column("range", no_wrap=True)
+    table.add_column("description", overflow="fold", ratio=1)
+    for r in rows:
+        table.add_row(
+            r["key"],
+            _num(r["default"]),
+            r["unit"],
+            _range_text(r["key"], r["min"], r["max"]),
+            r["description"],
+        )
+    out.print(table)
+
+
+def _safe_dirname(name: str) -> str:
+    """A scenario name as a single, harmless folder name."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")
+    return cleaned or "scenario"
+
+
+def _engine_api() -> tuple[Callable[..., Any], tuple[str, ...]]:
+    """``simulation.run`` and the allowed engine names, imported on first use."""
+    try:
+        import simulation.api as api
+
+        import simulation
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("simulation"):
+            raise FocussimError(
+                f"the simulation engine is not available ({exc.name} is missing)"
+            ) from None
+        raise
+    run = getattr(simulation, "run", None) or getattr(api, "run", None)
+    if run is None:
+        raise FocussimError("the simulation engine is not available (simulation.run is missing)")
+    engines = tuple(getattr(api, "ENGINES", DEFAULT_ENGINES))
+    return run, engines
+
+
+@app.command()
+@_guarded
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    engine: Annotated[str, typer.Option(help="Simulation engine.")] = "mesa",
+    days: Annotated[int, typer.Option(help="Simulated business days per replication.")] = 730,
+    replications: Annotated[int, typer.Option(help="Independent replications.")] = 1,
+    seed: Annotated[int, typer.Option(help="Base random seed.")] = 0,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a parameter: section.key=value (repeatable)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Output folder (default results/<scenario name>)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+) -> None:
+    """Run a scenario, save the results and print a summary."""
+    if days < 1:
+        raise FocussimError(f"--days = {days}: allowed: a whole number of at least 1")
+    if replications < 1:
+        raise FocussimError(
+            f"--replications = {replications}: allowed: a whole number of at least 1"
+        )
+    overrides = parse_set(list(set_ or []))
+    loaded = load_scenario(scenario, overrides, override_source="--set")
+    simulate, engines = _engine_api()
+    if engine not in engines:
+        raise FocussimError(f"--engine = {engine!r}: unknown engine: allowed: {', '.join(engines)}")
+    folder = out_dir if out_dir is not None else Path("results") / _safe_dirname(loaded.name)
+
+    if quiet:
+        results = simulate(loaded, engine=engine, days=days, replications=replications, seed=seed)
+    else:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task(f"{loaded.name} ({engine})", total=days * replications)
+
+            def callback(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            results = simulate(
+                loaded,
+                engine=engine,
+                days=days,
+                replications=replications,
+                seed=seed,
+                progress=callback,
+            )
+
+    results.save(folder)
+    if not quiet:
+        summary = results.summary()
+        table = Table(
+            title=f"{loaded.name}: {replications} replication(s) x {days} days",
+            title_justify="left",
+        )
+        table.add_column("metric", no_wrap=True)
+        table.add_column("unit")
+        for column in ("mean", "p5", "p95"):
+            table.add_column(column, justify="right", no_wrap=True)
+        for row in summary.itertuples(index=False):
+            table.add_row(
+                str(row.metric), str(row.unit), _num(row.mean), _num(row.p5), _num(row.p95)
+            )
+        out.print(table)
+    out.print(f"results: {folder}", markup=False, soft_wrap=True)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
