@@ -21,7 +21,7 @@ DEFAULT_DAYS = 730
 
 
 def run(scenario: Scenario | None = None, engine: str = "mesa", days: int = DEFAULT_DAYS, replications: int = 1,
-        seed: int = 0, progress: Progress | None = None) -> Results:
+        seed: int = 0, progress: Progress | None = None, workers: int = 1) -> Results:
     """Run a scenario and return its results.
 
     Args:
@@ -31,6 +31,7 @@ def run(scenario: Scenario | None = None, engine: str = "mesa", days: int = DEFA
         replications: independent replications; replication ``r`` uses the streams of ``(seed, r)``.
         seed: the run's seed.
         progress: optional ``callback(done, total)`` in replication-days.
+        workers: processes running replications in parallel; the numbers do not depend on it.
 
     Returns:
         :class:`simulation.results.Results` with ``.daily``, ``.summary()`` and ``.save(dir)``.
@@ -45,7 +46,9 @@ def run(scenario: Scenario | None = None, engine: str = "mesa", days: int = DEFA
     if int(seed) < 0:
         raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
     started = _dt.datetime.now(_dt.timezone.utc)
-    daily, wall = run_replications(scenario, engine, int(days), int(replications), int(seed), progress)
+    if int(workers) < 1:
+        raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
+    daily, wall = run_replications(scenario, engine, int(days), int(replications), int(seed), progress, int(workers))
     provenance = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -54,6 +57,7 @@ def run(scenario: Scenario | None = None, engine: str = "mesa", days: int = DEFA
         "engine": engine,
         "days": int(days),
         "replications": int(replications),
+        "workers": int(workers),
         "seed": int(seed),
         # Stream k of replication r is SeedSequence(entropy=seed, spawn_key=(r, k)).
         "seeding": "numpy.random.SeedSequence(entropy=seed, spawn_key=(replication, stream_index))",

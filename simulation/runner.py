@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,7 @@ ENGINES: tuple[str, ...] = ("mesa",)
 
 # Count-like columns stored as integers; the rest as float64.
 _INT_COLUMNS = {"active_customers", "churned", "new_customers", "referrals", "contacts", "served", "abandoned",
-                "employees", "frontline", "quits", "hires", "vacancies", "exceptions", "escalations", "grants",
+                "employees", "frontline", "quits", "quits_early_tenure", "hires", "vacancies", "exceptions", "abusive_claims", "escalations", "grants",
                 "breaches", "handoffs", "handoff_failures"}
 
 
@@ -47,9 +48,20 @@ def run_mesa_replication(scenario: Scenario, days: int, seed: int, replication: 
     return df
 
 
+def _mesa_job(args: tuple[Scenario, int, int, int]) -> pd.DataFrame:
+    """Process-pool entry point (module level so it pickles under ``spawn``)."""
+    scenario, days, seed, replication = args
+    return run_mesa_replication(scenario, days, seed, replication)
+
+
 def run_replications(scenario: Scenario, engine: str, days: int, replications: int, seed: int,
-                     progress: Progress | None = None) -> tuple[pd.DataFrame, float]:
-    """Run ``replications`` replications; returns the tidy daily table and the wall time (s)."""
+                     progress: Progress | None = None, workers: int = 1) -> tuple[pd.DataFrame, float]:
+    """Run ``replications`` replications; returns the tidy daily table and the wall time (s).
+
+    With ``workers > 1`` replications run in a process pool; each replication
+    draws only from its own streams, so the table is identical for any
+    number of workers.
+    """
     if engine not in ENGINES:
         from simulation.errors import FocussimError
 
@@ -57,14 +69,23 @@ def run_replications(scenario: Scenario, engine: str, days: int, replications: i
     total = days * replications
     done = 0
 
-    def tick() -> None:
+    def tick(n: int = 1) -> None:
         nonlocal done
-        done += 1
+        done += n
         if progress is not None:
             progress(done, total)
 
     t0 = time.perf_counter()
-    frames = [run_mesa_replication(scenario, days, seed, r, tick) for r in range(replications)]
+    workers = max(1, min(int(workers), replications))
+    if workers == 1:
+        frames = [run_mesa_replication(scenario, days, seed, r, tick) for r in range(replications)]
+    else:
+        frames = [pd.DataFrame()] * replications
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_mesa_job, (scenario, days, seed, r)): r for r in range(replications)}
+            for fut in as_completed(futures):
+                frames[futures[fut]] = fut.result()
+                tick(days)
     wall = time.perf_counter() - t0
     daily = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KEY_COLUMNS, *DAILY_COLUMNS])
     for col in DAILY_COLUMNS:

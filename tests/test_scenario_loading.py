@@ -68,8 +68,8 @@ def test_values_are_read(tmp_path: Path) -> None:
 
 
 def test_exponent_floats_without_dot(tmp_path: Path) -> None:
-    s = load_scenario(write(tmp_path, "e.yaml", "firm: {overhead_usd_per_day: 1e4}\n"))
-    assert s.firm.overhead_usd_per_day == 10000.0
+    s = load_scenario(write(tmp_path, "e.yaml", "firm: {overhead_usd_per_frontline_day: 1e4}\n"))
+    assert s.firm.overhead_usd_per_frontline_day == 10000.0
 
 
 def test_extends_deep_merge(tmp_path: Path) -> None:
@@ -284,7 +284,7 @@ BAD_FILES: list[tuple[str, str | bytes, str | None, str]] = [
     ),
     ("below-range", "firm:\n  frontline: 0\n", "firm.frontline", "from 1 to 5000"),
     ("nan", "firm:\n  shrinkage: .nan\n", "firm.shrinkage", "from 0 to 0.9"),
-    ("inf", "firm:\n  overhead_usd_per_day: .inf\n", "firm.overhead_usd_per_day", "allowed"),
+    ("inf", "firm:\n  overhead_usd_per_frontline_day: .inf\n", "firm.overhead_usd_per_frontline_day", "allowed"),
     ("huge-int", "firm:\n  frontline: " + "9" * 5000 + "\n", "firm.frontline", "allowed"),
     ("date-like", "firm:\n  frontline: 2024-02-30\n", "firm.frontline", "whole number"),
     (

@@ -52,7 +52,7 @@ class Firm(Section):
     wage_frontline_usd_per_year: float = P(38000.0, 0.0, 500000.0, "USD/employee/yr", "Loaded annual pay of a frontline employee.")
     wage_back_office_usd_per_year: float = P(42000.0, 0.0, 500000.0, "USD/employee/yr", "Loaded annual pay of a back-office employee.")
     wage_manager_usd_per_year: float = P(70000.0, 0.0, 1000000.0, "USD/manager/yr", "Loaded annual pay of a manager.")
-    overhead_usd_per_day: float = P(9000.0, 0.0, 1e8, "USD/day", "Fixed costs (rent, systems, goods handling) that no lever changes.")
+    overhead_usd_per_frontline_day: float = P(225.0, 0.0, 1e6, "USD/planned frontline employee/day", "Fixed costs (rent, systems, goods handling) that no lever changes, scaled by the planned frontline headcount (9,000 USD/day at the default size).")
 
 
 class Customers(Section):
@@ -61,7 +61,7 @@ class Customers(Section):
     initial: int = P(5000, 0, 1_000_000, "customers", "Active customers on day 0.")
     opportunist_share: float = P(0.12, 0.0, 1.0, "share of customers", "Share of customers who exploit lenient policy with abusive claims (10-14 % of retail returns are fraudulent or abusive, NRF/Appriss).")
     price_sensitive_share: float = P(0.30, 0.0, 1.0, "share of customers", "Share of customers in the price-sensitive segment (the rest of the non-opportunists are regulars).")
-    contacts_per_day: float = P(0.24, 0.0, 10.0, "contacts/customer/day", "Mean service contacts per active customer per business day; sets demand, and with staffing the frontline occupancy (75-85 % is the sustainable target).")
+    contacts_per_day: float = P(0.26, 0.0, 10.0, "contacts/customer/day", "Mean service contacts per active customer per business day; sets demand, and with staffing the frontline occupancy (75-85 % is the sustainable target).")
     patience_mean_min: float = P(8.0, 0.1, 100000.0, "min", "Mean patience in the frontline queue (exponential); past it the customer reneges. About 1 min on the phone, longer in person.")
     patience_adaptation: float = P(0.5, 0.0, 5.0, "min of patience per min of expected wait", "How far patience adapts to the waits a customer has learned to expect (Zohar, Mandelbaum & Shimkin 2002).")
     initial_satisfaction: float = P(0.78, 0.0, 1.0, "satisfaction [0,1]", "Mean satisfaction of the initial customers (beta distributed).")
@@ -76,7 +76,7 @@ class Demand(Section):
 
     problem_share: float = P(0.12, 0.0, 1.0, "share of contacts", "Share of contacts by genuine customers that involve a problem (a failed product or service).")
     complaint_share: float = P(0.5, 0.0, 1.0, "share of problems", "Share of problems the customer voices to the frontline, making an exception (about half, Goodman 2005); unvoiced problems hurt without a chance of recovery.")
-    opportunist_claim_share: float = P(0.10, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
+    opportunist_claim_share: float = P(0.07, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
     repeat_contact_share: float = P(0.6, 0.0, 1.0, "share of unresolved contacts", "Share of unresolved or abandoned contacts that come back the next day (failure demand).")
 
 
@@ -95,8 +95,8 @@ class ServicePhilosophy(Section):
     """Customer service as a department, or everyone's job (internal customers)."""
 
     internal_orientation: float = P(0.3, 0.0, 1.0, "index [0,1]", "How far the internal chain treats colleagues as customers (0 = service is a department, 1 = everyone's job): shortens hand-off delays and failures.")
-    handoff_share: float = P(0.20, 0.0, 1.0, "share of contacts", "Share of contacts that need work from the back office before the frontline can resolve them (the bucket brigade).")
-    backoffice_time_min: float = P(6.0, 0.1, 240.0, "min", "Mean back-office processing time per hand-off.")
+    handoff_share: float = P(0.12, 0.0, 1.0, "share of contacts", "Share of contacts that need work from the back office before the frontline can resolve them (the bucket brigade).")
+    backoffice_time_min: float = P(10.0, 0.1, 240.0, "min", "Mean back-office processing time per hand-off.")
     handoff_delay_min: float = P(4.0, 0.0, 240.0, "min", "Mean transmission delay of a hand-off at zero internal orientation; falls by up to 70 % with orientation.")
     handoff_failure: float = P(0.25, 0.0, 0.95, "probability", "Probability a hand-off fails (rework) at zero internal orientation; falls by up to 80 % with orientation.")
     transfer_penalty: float = P(0.12, 0.0, 1.0, "share of experience", "Experience lost per failed hand-off (a transfer costs about 12 % in satisfaction, SQM).")
@@ -235,8 +235,8 @@ class Pricing(Section):
 class Marketing(Section):
     """Paid customer acquisition."""
 
-    paid_acquisitions_per_day: float = P(1.0, 0.0, 10000.0, "customers/day", "Mean new customers bought by marketing each day (Poisson).")
-    acquisition_cost_usd: float = P(300.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
+    paid_acquisition_share_per_year: float = P(0.07, 0.0, 10.0, "new customers/initial customer/yr", "Customers bought by marketing each year as a share of the initial customer base (Poisson arrivals; about 1 a day at the default size).")
+    acquisition_cost_usd: float = P(500.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
 
 
 class Budget(Section):

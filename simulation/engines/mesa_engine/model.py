@@ -212,7 +212,7 @@ class FirmModel(mesa.Model):
 
         # 4-5. Employees and vacancies.
         training_hours = self._update_employees(on_front + on_back)
-        quits = self._quits()
+        quits, quits_early = self._quits()
         hires, hiring_cost = self._fill_vacancies()
 
         # 6. Firm.
@@ -223,8 +223,8 @@ class FirmModel(mesa.Model):
         self._budget_rule(revenue, profit)
 
         # 7. Metrics.
-        self.rows.append(self._row(stats, churned, referrals, paid, revenue, costs, profit, quits, hires,
-                                   occupancy, training_hours))
+        self.rows.append(self._row(stats, churned, referrals, paid, revenue, costs, profit, quits, quits_early,
+                                   hires, occupancy, training_hours))
         for cust in self.customers:
             cust.tenure_days += 1
         for emp in self.frontline + self.back_office:
@@ -287,7 +287,7 @@ class FirmModel(mesa.Model):
         detractors = sum(1 for c in self.customers if c.satisfaction < lo.detractor_threshold)
         rate = mech.referral_rate(promoters, detractors, lo.referrals_per_promoter_year, lo.deterrence_per_detractor_year)
         referrals = int(rng.poisson(rate))
-        paid = int(rng.poisson(s.marketing.paid_acquisitions_per_day))
+        paid = int(rng.poisson(s.marketing.paid_acquisition_share_per_year * self.initial_customers / mech.DAYS_PER_YEAR))
         if stats.abusive_claims:
             today = stats.abusive_granted / stats.abusive_claims
             self.abuse_grant_rate = mech.smooth(self.abuse_grant_rate, today, ABUSE_MEMORY_DAYS)
@@ -325,10 +325,11 @@ class FirmModel(mesa.Model):
             self._train(emp, hours)
         return hours * len(staff)
 
-    def _quits(self) -> int:
+    def _quits(self) -> tuple[int, int]:
+        """Quit draws; returns all quits and those in the early-tenure window. Each quit opens a vacancy."""
         s, t = self.scenario, self.scenario.turnover
         rng = self.streams["employees"]
-        quits = 0
+        quits = early = 0
         for role, staff in ((FRONTLINE, self.frontline), (BACK_OFFICE, self.back_office)):
             stay = []
             u = rng.random(len(staff))
@@ -338,6 +339,7 @@ class FirmModel(mesa.Model):
                                           t.people_first_effect, t.early_tenure_days, t.early_tenure_multiplier)
                 if draw < p:
                     quits += 1
+                    early += int(emp.tenure_days < t.early_tenure_days)
                     emp.manager.reports -= 1
                     emp.remove()
                     due = self.day + float(self.streams["hiring"].gamma(VACANCY_SHAPE, s.hiring.time_to_fill_days / VACANCY_SHAPE))
@@ -348,7 +350,7 @@ class FirmModel(mesa.Model):
                 self.frontline = stay
             else:
                 self.back_office = stay
-        return quits
+        return quits, early
 
     def _fill_vacancies(self) -> tuple[int, float]:
         """Hire into vacancies that are due; returns the hires and their hiring and onboarding cost."""
@@ -408,7 +410,7 @@ class FirmModel(mesa.Model):
             "manager_time": manager_time,
             "acquisition": paid * s.marketing.acquisition_cost_usd,
             "wellbeing": n_staff * s.people_first.level * s.people_first.wellbeing_usd_per_employee_year * per_day,
-            "overhead": f.overhead_usd_per_day,
+            "overhead": f.overhead_usd_per_frontline_day * f.frontline,
         }
         costs["total"] = sum(costs[k] for k in COST_CATEGORIES)
         revenue = stats.served * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
@@ -426,7 +428,8 @@ class FirmModel(mesa.Model):
         self.budget_cut = bool(b.cost_cutting and margin < b.target_margin)
 
     def _row(self, st: DayStats, churned: int, referrals: int, paid: int, revenue: float, costs: dict[str, float],
-             profit: float, quits: int, hires: int, occupancy: float, training_hours: float) -> dict[str, float]:
+             profit: float, quits: int, quits_early: int, hires: int, occupancy: float,
+             training_hours: float) -> dict[str, float]:
         lo = self.scenario.loyalty
         n = len(self.customers)
         sat = np.fromiter((c.satisfaction for c in self.customers), dtype=float, count=n)
@@ -452,6 +455,7 @@ class FirmModel(mesa.Model):
             "employees": len(staff),
             "frontline": len(self.frontline),
             "quits": quits,
+            "quits_early_tenure": quits_early,
             "hires": hires,
             "vacancies": len(self.vacancies),
             "engagement_mean": float(eng.mean()) if len(staff) else float("nan"),
@@ -462,6 +466,7 @@ class FirmModel(mesa.Model):
             "wait_p95_min": percentile(st.waits_min, 95.0),
             "abandon_rate": st.abandoned / st.contacts if st.contacts else 0.0,
             "exceptions": st.exceptions,
+            "abusive_claims": st.abusive_claims,
             "escalations": st.escalations,
             "approval_wait_mean_min": float(np.mean(st.approval_waits_min)) if st.approval_waits_min else 0.0,
             "grants": st.grants,

@@ -144,7 +144,7 @@ class DayStats:
     contacts: int = 0
     served: int = 0
     abandoned: int = 0
-    waits_min: list[float] = field(default_factory=list)
+    waits_min: list[float] = field(default_factory=list)  # queue waits of served contacts
     resolved: int = 0
     exceptions: int = 0
     escalations: int = 0
@@ -159,7 +159,7 @@ class DayStats:
     handoff_failures: int = 0
     manager_min: float = 0.0
     experience_sum: float = 0.0
-    end_min: float = 0.0
+    end_min: float = 0.0  # time of the last departure or renege
 
 
 def _gamma(rng: Any, mean: float, cv: float) -> float:
@@ -218,7 +218,7 @@ class _Day:
                     get.cancel()
                 wait = env.now - arrived
                 st.abandoned += 1
-                st.waits_min.append(wait)
+                st.end_min = max(st.end_min, env.now)
                 self.log("renege", cid, wait)
                 self._finish_customer(cust, mech.ABANDON_EXPERIENCE, wait, unresolved=True)
                 return
@@ -238,9 +238,10 @@ class _Day:
             exception = abusive = True
             claim = float(self.r_exc.lognormal(math.log(max(p.abusive_claim_median_usd, 1e-9)), p.claim_sigma))
         elif self.r_exc.random() < p.problem_share:
+            # The problem's size is drawn whether or not it is voiced: large problems hurt more either way.
+            claim = float(self.r_exc.lognormal(math.log(max(p.claim_median_usd, 1e-9)), p.claim_sigma))
             if self.r_exc.random() < p.complaint_share:
                 exception = True
-                claim = float(self.r_exc.lognormal(math.log(max(p.claim_median_usd, 1e-9)), p.claim_sigma))
             else:
                 outcome = mech.UNVOICED
         needs_handoff = p.handoff_share > 0.0 and self.r_hand.random() < p.handoff_share
@@ -290,6 +291,7 @@ class _Day:
         st.served += 1
         st.resolved += int(resolved)
         st.experience_sum += experience
+        st.end_min = max(st.end_min, env.now)
         self.log("depart", cid, round(experience, 9))
         self._finish_customer(cust, experience, wait, unresolved=not resolved)
 
@@ -388,16 +390,15 @@ def run_service_day(
     day = _Day(p, frontline, back_office, manager_servers, rngs, trace)
     if contacts and not frontline:
         # Nobody on duty: every contact gives up (a closed shop, not a crash).
-        for cid, (_, cust) in enumerate(contacts):
+        for cid, (t, cust) in enumerate(contacts):
             day.stats.contacts += 1
             day.stats.abandoned += 1
-            day.stats.waits_min.append(0.0)
-            day.log("renege", cid, 0.0)
+            if trace is not None:
+                trace.extend([(round(t, 9), "arrive", cid, None), (round(t, 9), "renege", cid, 0.0)])
             day._finish_customer(cust, mech.ABANDON_EXPERIENCE, 0.0, unresolved=True)
         return day.stats
     day.env.process(day.arrivals(contacts))
     day.env.run()
-    day.stats.end_min = day.env.now
     return day.stats
 
 
