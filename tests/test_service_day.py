@@ -607,7 +607,7 @@ def test_day_params_of_a_scenario(tiny_scenario) -> None:
     assert pr.breach_p_discretion == pytest.approx(
         co.breach_probability * lim / (lim + co.reference_limit_usd)
     )
-    assert pr.breach_p_gated == pytest.approx(pr.breach_p_discretion * co.gated_factor)
+    assert pr.breach_p_gated == pytest.approx(co.breach_probability * co.gated_factor)  # not tied to the limit
 
 
 # --------------------------------------------------------------------------

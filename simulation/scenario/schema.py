@@ -128,7 +128,7 @@ class Compliance(Section):
 
     regulated: bool = P(False, None, None, "flag", "Whether discretionary decisions risk a compliance breach (e.g. healthcare, finance).")
     breach_penalty_usd: float = P(10000.0, 0.0, 2_200_000.0, "USD/breach", "Penalty per breach (HIPAA: about 145 to 73,000 USD per violation).")
-    breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Probability that a discretionary grant at the reference size breaches compliance; grows with the discretion limit.")
+    breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Largest probability that one discretionary grant breaches compliance; the actual probability grows with the discretion limit and is half this at reference_limit_usd. Manager-approved grants breach with this times gated_factor.")
     reference_limit_usd: float = P(250.0, 1.0, 1_000_000.0, "USD", "Discretion limit at which the breach probability is half its maximum.")
     gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "Breach probability of a manager-approved decision relative to a discretionary one.")
 
@@ -222,7 +222,7 @@ class Loyalty(Section):
     detractor_threshold: float = P(0.65, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction below which a customer is a detractor (recommend 0-6).")
     referrals_per_promoter_year: float = P(0.25, 0.0, 10.0, "new customers/promoter/yr", "New customers each promoter brings per year.")
     deterrence_per_detractor_year: float = P(0.25, 0.0, 10.0, "lost prospects/detractor/yr", "Prospective customers each detractor deters per year (subtracted from referrals).")
-    opportunist_attraction: float = P(0.5, 0.0, 5.0, "ratio", "How strongly a lenient policy (generosity x discretion) raises the opportunist share of new customers.")
+    opportunist_attraction: float = P(0.5, 0.0, 5.0, "ratio", "How strongly a lenient policy raises the opportunist share of new customers: the share is multiplied by 1 + attraction x generosity x the recent share of abusive claims granted.")
 
 
 class Pricing(Section):

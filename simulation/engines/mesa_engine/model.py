@@ -198,6 +198,10 @@ class FirmModel(mesa.Model):
             growth = math.log(max(len(self.customers), 1) / self.initial_customers)
             gate_share = min(1.0, s.scale.control_drift * max(growth, 0.0))
         params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
+        # Re-gated decisions take autonomy back (control drift of a growing firm).
+        base_autonomy = mech.autonomy(self.guidelines, s.empowerment.discretion_limit_usd,
+                                      s.empowerment.autonomy_approval, s.empowerment.autonomy_guidelines)
+        self.autonomy = base_autonomy + (s.empowerment.autonomy_approval - base_autonomy) * gate_share
         manager_servers = max(1, round(len(self.managers) * s.managers.availability))
 
         # 2. The service day.
@@ -243,22 +247,28 @@ class FirmModel(mesa.Model):
             emp.on_duty = True
         return chosen
 
-    def _draw_contacts(self) -> list[tuple[float, Customer]]:
-        """Today's contacts: Poisson counts per customer plus repeats, at uniform times."""
+    def _draw_contacts(self) -> list[tuple[float, Customer, bool]]:
+        """Today's contacts: Poisson counts per customer plus repeats, at uniform times.
+
+        Each contact is ``(arrival_min, customer, is_repeat)``; a customer's
+        repeats are its last contacts of the day.
+        """
         rng = self.streams["arrivals"]
         if not self.customers:
             return []
         lam = np.fromiter((c.propensity for c in self.customers), dtype=float, count=len(self.customers))
-        counts = rng.poisson(lam)
+        fresh = rng.poisson(lam)
         repeats = np.fromiter((c.pending_repeats for c in self.customers), dtype=np.int64, count=len(self.customers))
-        counts = counts + repeats
+        counts = fresh + repeats
         for c in self.customers:
             c.pending_repeats = 0
         total = int(counts.sum())
         times = rng.uniform(0.0, self.scenario.firm.open_minutes_per_day, size=total)
         owners = np.repeat(np.arange(len(self.customers)), counts)
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        is_repeat = (np.arange(total) - starts) >= np.repeat(fresh, counts)
         order = np.argsort(times, kind="stable")
-        return [(float(times[i]), self.customers[owners[i]]) for i in order]
+        return [(float(times[i]), self.customers[owners[i]], bool(is_repeat[i])) for i in order]
 
     def _churn(self) -> int:
         s = self.scenario
@@ -356,7 +366,7 @@ class FirmModel(mesa.Model):
         """Hire into vacancies that are due; returns the hires and their hiring and onboarding cost."""
         s = self.scenario
         if self.budget_cut and s.budget.hiring_freeze:
-            for v in self.vacancies:  # the clock restarts when the freeze lifts
+            for v in self.vacancies:  # due vacancies wait; they are filled the first day the freeze lifts
                 v[1] = max(v[1], self.day + 1)
             return 0, 0.0
         rng = self.streams["hiring"]
@@ -413,7 +423,8 @@ class FirmModel(mesa.Model):
             "overhead": f.overhead_usd_per_frontline_day * f.frontline,
         }
         costs["total"] = sum(costs[k] for k in COST_CATEGORIES)
-        revenue = stats.served * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
+        # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
+        revenue = (stats.served - stats.served_repeats) * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
         return costs, revenue
 
     def _annual_pay(self, role: str) -> float:

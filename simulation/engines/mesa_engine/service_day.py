@@ -133,7 +133,7 @@ def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -
         speed_scale_min=s.recovery.speed_scale_min,
         regulated=s.compliance.regulated,
         breach_p_discretion=p_disc if co.regulated else 0.0,
-        breach_p_gated=p_disc * co.gated_factor if co.regulated else 0.0,
+        breach_p_gated=co.breach_probability * co.gated_factor if co.regulated else 0.0,
     )
 
 
@@ -143,6 +143,7 @@ class DayStats:
 
     contacts: int = 0
     served: int = 0
+    served_repeats: int = 0  # served contacts that were repeats of unresolved ones (no new revenue)
     abandoned: int = 0
     waits_min: list[float] = field(default_factory=list)  # queue waits of served contacts
     resolved: int = 0
@@ -195,14 +196,15 @@ class _Day:
         if self.trace is not None:
             self.trace.append((round(self.env.now, 9), event, cid, detail))
 
-    def arrivals(self, contacts: list[tuple[float, Any]]):
-        for cid, (t, customer) in enumerate(contacts):
+    def arrivals(self, contacts: list[tuple]):
+        for cid, item in enumerate(contacts):
+            t, customer = item[0], item[1]
             if t > self.env.now:
                 yield self.env.timeout(t - self.env.now)
             self.stats.contacts += 1
-            self.env.process(self.contact(cid, customer))
+            self.env.process(self.contact(cid, customer, len(item) > 2 and bool(item[2])))
 
-    def contact(self, cid: int, cust: Any):
+    def contact(self, cid: int, cust: Any, repeat: bool = False):
         env, p, st = self.env, self.p, self.stats
         arrived = env.now
         self.log("arrive", cid)
@@ -252,8 +254,9 @@ class _Day:
         yield env.timeout(_gamma(self.r_srv, mean, p.time_cv))
 
         failed = 0
+        chain: list = []  # back-office workers who touched this contact
         if needs_handoff:
-            failed = yield from self.handoff(cid)
+            failed = yield from self.handoff(cid, chain)
 
         adequacy = delay = 0.0
         if exception:
@@ -265,12 +268,13 @@ class _Day:
                 amount = p.generosity * claim
                 st.grants += 1
                 if abusive:
+                    # The opportunist got what it came for: no problem to recover from.
                     st.abuse_usd += amount
                     st.abusive_granted += 1
                 else:
                     st.recovery_usd += amount
-                outcome = mech.RESOLVED
-                adequacy = p.generosity
+                    outcome = mech.RESOLVED
+                    adequacy = p.generosity
             else:
                 outcome = mech.UNRESOLVED
 
@@ -288,14 +292,17 @@ class _Day:
         emp.busy_min += busy
         emp.served += 1
         emp.experience_sum += experience
+        for worker in chain:  # the internal chain sees the outcome it contributed to
+            worker.experience_sum += experience
         st.served += 1
+        st.served_repeats += int(repeat)
         st.resolved += int(resolved)
         st.experience_sum += experience
         st.end_min = max(st.end_min, env.now)
         self.log("depart", cid, round(experience, 9))
         self._finish_customer(cust, experience, wait, unresolved=not resolved)
 
-    def handoff(self, cid: int):
+    def handoff(self, cid: int, chain: list):
         """The internal chain: transmission delay, back-office work, rework on failure."""
         env, p, st = self.env, self.p, self.stats
         failed = 0
@@ -312,6 +319,7 @@ class _Day:
                 yield env.timeout(_gamma(self.r_hand, mean, p.time_cv))
                 worker.busy_min += env.now - t0
                 worker.served += 1
+                chain.append(worker)
                 self.back.put(worker)
             if self.r_hand.random() < p.handoff_failure_p:
                 failed += 1
@@ -366,7 +374,7 @@ class _Day:
 
 def run_service_day(
     p: DayParams,
-    contacts: list[tuple[float, Any]],
+    contacts: list[tuple],
     frontline: list,
     back_office: list,
     manager_servers: int,
@@ -377,7 +385,8 @@ def run_service_day(
 
     Args:
         p: policy and context of the day.
-        contacts: ``(arrival_min, customer)`` pairs sorted by arrival time.
+        contacts: ``(arrival_min, customer)`` or ``(arrival_min, customer, is_repeat)`` tuples sorted
+            by arrival time; repeats of unresolved contacts earn no revenue.
         frontline: the frontline employees on duty (idle at the start).
         back_office: the back-office employees on duty.
         manager_servers: managers available for approvals at once.
@@ -390,7 +399,8 @@ def run_service_day(
     day = _Day(p, frontline, back_office, manager_servers, rngs, trace)
     if contacts and not frontline:
         # Nobody on duty: every contact gives up (a closed shop, not a crash).
-        for cid, (t, cust) in enumerate(contacts):
+        for cid, item in enumerate(contacts):
+            t, cust = item[0], item[1]
             day.stats.contacts += 1
             day.stats.abandoned += 1
             if trace is not None:
