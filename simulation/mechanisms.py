@@ -120,8 +120,8 @@ def resolution_probability(
 ) -> float:
     """Probability that a contact is resolved (first-contact resolution).
 
-    Claim: resolution quality rises with technical skill, soft skill,
-    engagement and data access, is lower for new hires, and falls when
+    Claim: resolution quality rises with technical skill, engagement (both
+    +0.2 per unit), soft skill and data access (+0.1 per unit), is lower for new hires, and falls when
     employees spend less time than the work needs (corner cutting:
     ``time_factor ** quality_elasticity``).
     """
@@ -129,7 +129,7 @@ def resolution_probability(
         base_resolution
         + 0.20 * (technical_skill - 0.5)
         + 0.10 * (soft_skill - 0.5)
-        + 0.10 * (engagement - 0.5)
+        + 0.20 * (engagement - 0.5)
         + 0.10 * (data_access - 0.5)
     )
     p *= math.sqrt(max(productivity, 0.0))
@@ -142,9 +142,10 @@ def courtesy(soft_skill: float, engagement: float) -> float:
     """Courtesy and warmth the customer perceives, in [0, 1].
 
     Claim: the experience side of service comes from soft skills and from
-    engaged staff (the employee-customer link, Rucci, Kirn & Quinn 1998).
+    engaged staff in equal parts (the employee-customer link, Rucci, Kirn &
+    Quinn 1998).
     """
-    return clip01(0.6 * soft_skill + 0.4 * engagement)
+    return clip01(0.5 * soft_skill + 0.5 * engagement)
 
 
 @njit(cache=True)

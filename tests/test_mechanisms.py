@@ -64,8 +64,11 @@ def test_service_time_mean() -> None:
 def test_resolution_probability() -> None:
     assert mech.resolution_probability(0.62, 0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 0.7) == approx(0.62)
     assert mech.resolution_probability(0.62, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7) == approx(
-        0.62 + 0.25
+        0.62 + 0.30
     )
+    # Engagement weighs as much as technical skill (+0.2 per unit), soft skill half as much.
+    assert mech.resolution_probability(0.62, 0.5, 0.5, 1.0, 0.5, 1.0, 1.0, 0.7) == approx(0.72)
+    assert mech.resolution_probability(0.62, 0.5, 1.0, 0.5, 0.5, 1.0, 1.0, 0.7) == approx(0.67)
     assert mech.resolution_probability(0.62, 0.5, 0.5, 0.5, 0.5, 0.25, 1.0, 0.7) == approx(0.31)
     assert mech.resolution_probability(0.62, 0.5, 0.5, 0.5, 0.5, 1.0, 0.5, 1.0) == approx(0.31)
     assert mech.resolution_probability(5.0, 0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 0.7) == 0.99
@@ -73,8 +76,8 @@ def test_resolution_probability() -> None:
 
 
 def test_courtesy() -> None:
-    assert mech.courtesy(1.0, 0.0) == approx(0.6)
-    assert mech.courtesy(0.0, 1.0) == approx(0.4)
+    assert mech.courtesy(1.0, 0.0) == approx(0.5)
+    assert mech.courtesy(0.0, 1.0) == approx(0.5)
     assert mech.courtesy(0.5, 0.5) == approx(0.5)
 
 

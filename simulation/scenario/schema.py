@@ -147,7 +147,7 @@ class Leadership(Section):
     """Leaders who walk the talk, or 'do as I say, not as I do'."""
 
     consistency: float = P(0.5, 0.0, 1.0, "index [0,1]", "How consistently managers model the firm's service values; each manager draws around it. Managers explain at least 70 % of engagement variance (Gallup).")
-    consistency_sd: float = P(0.12, 0.0, 0.5, "index [0,1]", "Spread of consistency between managers.")
+    consistency_sd: float = P(0.20, 0.0, 0.5, "index [0,1]", "Spread of consistency between managers.")
 
 
 class Hiring(Section):
@@ -236,7 +236,7 @@ class Marketing(Section):
     """Paid customer acquisition."""
 
     paid_acquisition_share_per_year: float = P(0.07, 0.0, 10.0, "new customers/initial customer/yr", "Customers bought by marketing each year as a share of the initial customer base (Poisson arrivals; about 1 a day at the default size).")
-    acquisition_cost_usd: float = P(500.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
+    acquisition_cost_usd: float = P(600.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
 
 
 class Budget(Section):

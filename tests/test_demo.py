@@ -1,0 +1,47 @@
+"""The demo experiment (``experiments/demo.py --quick``) runs end to end and writes its outputs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "experiments" / "demo.py"
+ARCHETYPES = ("operations_focused", "customer_focused")
+
+
+@pytest.mark.slow  # 15 s alone, about 20 s next to other tests
+def test_demo_quick_writes_charts_and_tables(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = subprocess.run(
+        [sys.executable, str(DEMO), "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for stem in ("loyalty_cost_attrition", "cost_breakdown"):
+        for ext in ("png", "svg"):
+            path = out / f"{stem}.{ext}"
+            assert path.is_file() and path.stat().st_size > 1000, path
+    assert (out / "loyalty_cost_attrition.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (out / "cost_breakdown.svg").read_text(encoding="utf-8")[:2000]
+
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# Archetypes head to head")
+    assert "| metric | unit | operations focused | customer focused |" in summary
+
+    daily = pd.read_parquet(out / "daily.parquet")
+    assert set(daily["scenario"]) == set(ARCHETYPES)
+    # --quick: 60 days, 2 replications per archetype.
+    assert len(daily) == 2 * 60 * 2
+    for name in ARCHETYPES:
+        for file in ("daily.parquet", "summary.csv", "run.json"):
+            assert (out / name / file).is_file(), (name, file)
