@@ -18,8 +18,9 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/python experiments/demo.py --out results/demo
 
-## test: the whole test suite (statistical checks included)
+## test: lint, then the whole test suite (statistical and calibration checks included)
 test: setup
+	$(BIN)/ruff check simulation tests experiments
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 ## test-fast: skip the slow statistical and calibration tests

@@ -28,8 +28,19 @@ from simulation.plots import cost_breakdown_figure, headline_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHETYPES = ("operations_focused", "customer_focused")
-SHOWN = ("active_customers", "retention_annual", "nps", "turnover_annual", "engagement_mean", "cost_total",
-         "cost_training", "cost_recovery", "profit", "wait_mean_min", "first_contact_resolution")
+SHOWN = (
+    "active_customers",
+    "retention_annual",
+    "nps",
+    "turnover_annual",
+    "engagement_mean",
+    "cost_total",
+    "cost_training",
+    "cost_recovery",
+    "profit",
+    "wait_mean_min",
+    "first_contact_resolution",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,13 +59,25 @@ def main(argv: list[str] | None = None) -> int:
         args.days, args.replications = 60, 2
     try:
         frames, summaries = [], []
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                      TimeElapsedColumn(), TimeRemainingColumn(), console=console) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as bar:
             for name in ARCHETYPES:
                 scenario = simulation.load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides=overrides)
                 task = bar.add_task(name.replace("_", " "), total=args.days * args.replications)
-                res = simulation.run(scenario, days=args.days, replications=args.replications, seed=args.seed,
-                                     workers=args.workers, progress=lambda d, t, task=task: bar.update(task, completed=d))
+                res = simulation.run(
+                    scenario,
+                    days=args.days,
+                    replications=args.replications,
+                    seed=args.seed,
+                    workers=args.workers,
+                    progress=lambda d, t, task=task: bar.update(task, completed=d),
+                )
                 res.save(args.out / name)
                 frames.append(res.daily)
                 summaries.append(res.summary())
@@ -67,7 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     daily.to_parquet(args.out / "daily.parquet", index=False)
     summary.to_csv(args.out / "summary.csv", index=False)
     charts = []
-    for stem, fig in (("loyalty_cost_attrition", headline_figure(daily)), ("cost_breakdown", cost_breakdown_figure(daily))):
+    for stem, fig in (
+        ("loyalty_cost_attrition", headline_figure(daily)),
+        ("cost_breakdown", cost_breakdown_figure(daily)),
+    ):
         for ext in ("png", "svg"):
             path = args.out / f"{stem}.{ext}"
             fig.savefig(path, dpi=110)
@@ -79,13 +105,20 @@ def main(argv: list[str] | None = None) -> int:
     table.add_column("metric")
     for name in ARCHETYPES:
         table.add_column(name.replace("_", " "), justify="right")
-    lines = [f"# Archetypes head to head ({args.days} days, {args.replications} replications, seed {args.seed})", "",
-             "| metric | unit | operations focused | customer focused |", "|---|---|---:|---:|"]
+    lines = [
+        f"# Archetypes head to head ({args.days} days, {args.replications} replications, seed {args.seed})",
+        "",
+        "| metric | unit | operations focused | customer focused |",
+        "|---|---|---:|---:|",
+    ]
     for metric, row in wide.iterrows():
         unit = summary.loc[summary.metric == metric, "unit"].iloc[0]
         table.add_row(metric, *(f"{row[n]:,.3g}" for n in ARCHETYPES))
         lines.append(f"| {metric} | {unit} | {row[ARCHETYPES[0]]:,.4g} | {row[ARCHETYPES[1]]:,.4g} |")
-    lines += ["", "Flows are run totals; levels are end-of-run values. Charts: loyalty_cost_attrition.png, cost_breakdown.png."]
+    lines += [
+        "",
+        "Flows are run totals; levels are end-of-run values. Charts: loyalty_cost_attrition.png, cost_breakdown.png.",
+    ]
     (args.out / "summary.md").write_text("\n".join(lines) + "\n")
     console.print(table)
     console.print(f"Charts and tables in {args.out}:")

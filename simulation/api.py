@@ -20,8 +20,15 @@ __all__ = ["ENGINES", "run"]
 DEFAULT_DAYS = 730
 
 
-def run(scenario: Scenario | None = None, engine: str = "mesa", days: int = DEFAULT_DAYS, replications: int = 1,
-        seed: int = 0, progress: Progress | None = None, workers: int = 1) -> Results:
+def run(
+    scenario: Scenario | None = None,
+    engine: str = "mesa",
+    days: int = DEFAULT_DAYS,
+    replications: int = 1,
+    seed: int = 0,
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> Results:
     """Run a scenario and return its results.
 
     Args:
@@ -45,7 +52,7 @@ def run(scenario: Scenario | None = None, engine: str = "mesa", days: int = DEFA
         raise FocussimError(f"replications = {replications!r}: allowed: a whole number of at least 1")
     if int(seed) < 0:
         raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
-    started = _dt.datetime.now(_dt.timezone.utc)
+    started = _dt.datetime.now(_dt.UTC)
     if int(workers) < 1:
         raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
     daily, wall = run_replications(scenario, engine, int(days), int(replications), int(seed), progress, int(workers))

@@ -159,9 +159,7 @@ def scenarios() -> None:
 @app.command()
 @_guarded
 def params(
-    section: Annotated[
-        str | None, typer.Option("--section", "-s", help="Show only this section.")
-    ] = None,
+    section: Annotated[str | None, typer.Option("--section", "-s", help="Show only this section.")] = None,
 ) -> None:
     """Table of every scenario parameter: key, default, unit, range, description."""
     rows = field_table()
@@ -215,14 +213,11 @@ def _safe_dirname(name: str) -> str:
 def _engine_api() -> tuple[Callable[..., Any], tuple[str, ...]]:
     """``simulation.run`` and the allowed engine names, imported on first use."""
     try:
-        import simulation.api as api
-
         import simulation
+        import simulation.api as api
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("simulation"):
-            raise FocussimError(
-                f"the simulation engine is not available ({exc.name} is missing)"
-            ) from None
+            raise FocussimError(f"the simulation engine is not available ({exc.name} is missing)") from None
         raise
     run = getattr(simulation, "run", None) or getattr(api, "run", None)
     if run is None:
@@ -239,6 +234,9 @@ def run(
     days: Annotated[int, typer.Option(help="Simulated business days per replication.")] = 730,
     replications: Annotated[int, typer.Option(help="Independent replications.")] = 1,
     seed: Annotated[int, typer.Option(help="Base random seed.")] = 0,
+    workers: Annotated[
+        int, typer.Option(help="Processes running replications in parallel (same numbers for any count).")
+    ] = 1,
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: section.key=value (repeatable)."),
@@ -253,9 +251,7 @@ def run(
     if days < 1:
         raise FocussimError(f"--days = {days}: allowed: a whole number of at least 1")
     if replications < 1:
-        raise FocussimError(
-            f"--replications = {replications}: allowed: a whole number of at least 1"
-        )
+        raise FocussimError(f"--replications = {replications}: allowed: a whole number of at least 1")
     overrides = parse_set(list(set_ or []))
     loaded = load_scenario(scenario, overrides, override_source="--set")
     simulate, engines = _engine_api()
@@ -264,7 +260,7 @@ def run(
     folder = out_dir if out_dir is not None else Path("results") / _safe_dirname(loaded.name)
 
     if quiet:
-        results = simulate(loaded, engine=engine, days=days, replications=replications, seed=seed)
+        results = simulate(loaded, engine=engine, days=days, replications=replications, seed=seed, workers=workers)
     else:
         from rich.progress import (
             BarColumn,
@@ -296,6 +292,7 @@ def run(
                 replications=replications,
                 seed=seed,
                 progress=callback,
+                workers=workers,
             )
 
     results.save(folder)
@@ -310,9 +307,7 @@ def run(
         for column in ("mean", "p5", "p95"):
             table.add_column(column, justify="right", no_wrap=True)
         for row in summary.itertuples(index=False):
-            table.add_row(
-                str(row.metric), str(row.unit), _num(row.mean), _num(row.p5), _num(row.p95)
-            )
+            table.add_row(str(row.metric), str(row.unit), _num(row.mean), _num(row.p5), _num(row.p95))
         out.print(table)
     out.print(f"results: {folder}", markup=False, soft_wrap=True)
 

@@ -120,9 +120,7 @@ def metric_table_markdown() -> str:
     """
     lines = ["| name | unit | kind | description |", "|---|---|---|---|"]
     for m in METRICS.values():
-        lines.append(
-            f"| `{m.name}` | {_cell(m.unit)} | {m.kind} | {_cell(m.description)} |"
-        )
+        lines.append(f"| `{m.name}` | {_cell(m.unit)} | {m.kind} | {_cell(m.description)} |")
     return "\n".join(lines)
 
 

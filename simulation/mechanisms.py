@@ -247,9 +247,7 @@ def churn_probability(
 
 
 @njit(cache=True)
-def referral_rate(
-    promoters: float, detractors: float, per_promoter_year: float, per_detractor_year: float
-) -> float:
+def referral_rate(promoters: float, detractors: float, per_promoter_year: float, per_detractor_year: float) -> float:
     """Expected referred new customers per day (never negative).
 
     Claim: satisfied customers refer new ones and detractors deter them
@@ -268,9 +266,7 @@ def net_promoter_score(promoters: float, detractors: float, n: float) -> float:
 
 
 @njit(cache=True)
-def new_opportunist_share(
-    base_share: float, generosity: float, abuse_grant_rate: float, attraction: float
-) -> float:
+def new_opportunist_share(base_share: float, generosity: float, abuse_grant_rate: float, attraction: float) -> float:
     """Share of opportunists among new customers.
 
     Claim: opportunists seek out lenient policies ('customer-compelled is not
@@ -508,3 +504,11 @@ def standard_update(standard: float, practice: float, erosion_days: float, recov
     if practice < standard:
         return smooth(standard, practice, erosion_days)
     return min(1.0, smooth(standard, 1.0, recovery_days))
+
+
+@njit(cache=True)
+def time_factor(standard: float, pressure: float, elasticity: float, floor: float) -> float:
+    """Time actually spent per task relative to the original standard: the eroded
+    standard times today's corner cutting, never below the floor (some work cannot be
+    skipped)."""
+    return max(floor, standard * time_pressure_factor(pressure, elasticity, floor))

@@ -47,8 +47,14 @@ def add_derived_daily(daily: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def band_plot(ax: plt.Axes, daily: pd.DataFrame, column: str, colours: dict, ylabel: str,
-              scale: Callable[[pd.Series], pd.Series] | None = None) -> None:
+def band_plot(
+    ax: plt.Axes,
+    daily: pd.DataFrame,
+    column: str,
+    colours: dict,
+    ylabel: str,
+    scale: Callable[[pd.Series], pd.Series] | None = None,
+) -> None:
     """Median line with 50 % and 90 % bands across replications, one colour per scenario."""
     for scenario, g in daily.groupby("scenario", sort=False):
         values = g.pivot_table(index="day", columns="replication", values=column)
@@ -83,8 +89,11 @@ def headline_figure(daily: pd.DataFrame, title: str | None = None) -> plt.Figure
         ax.set_title(panel_title, loc="left", fontweight="bold")
     axes.flat[0].legend(loc="best", frameon=False)
     n_rep = df.groupby("scenario")["replication"].nunique().min()
-    fig.suptitle(title or f"Loyalty, cost and attrition (median, 50 % and 90 % bands over {n_rep} replications)",
-                 fontsize=15, fontweight="bold")
+    fig.suptitle(
+        title or f"Loyalty, cost and attrition (median, 50 % and 90 % bands over {n_rep} replications)",
+        fontsize=15,
+        fontweight="bold",
+    )
     return fig
 
 

@@ -55,15 +55,19 @@ class Results:
             for name in metrics:
                 v = g[name].to_numpy(dtype=float)
                 v = v[np.isfinite(v)]
-                rows.append({
-                    "scenario": scenario,
-                    "metric": name,
-                    "unit": METRICS[name].unit if METRICS[name].kind != "flow" else METRICS[name].unit.replace("/day", " (run total)"),
-                    "mean": float(v.mean()) if v.size else float("nan"),
-                    "p5": float(np.percentile(v, 5)) if v.size else float("nan"),
-                    "p95": float(np.percentile(v, 95)) if v.size else float("nan"),
-                    "replications": int(v.size),
-                })
+                rows.append(
+                    {
+                        "scenario": scenario,
+                        "metric": name,
+                        "unit": METRICS[name].unit
+                        if METRICS[name].kind != "flow"
+                        else METRICS[name].unit.replace("/day", " (run total)"),
+                        "mean": float(v.mean()) if v.size else float("nan"),
+                        "p5": float(np.percentile(v, 5)) if v.size else float("nan"),
+                        "p95": float(np.percentile(v, 95)) if v.size else float("nan"),
+                        "replications": int(v.size),
+                    }
+                )
         return pd.DataFrame(rows)
 
     def save(self, directory: str | Path) -> list[Path]:

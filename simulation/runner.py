@@ -26,13 +26,33 @@ Progress = Callable[[int, int], None]
 ENGINES: tuple[str, ...] = ("mesa",)
 
 # Count-like columns stored as integers; the rest as float64.
-_INT_COLUMNS = {"active_customers", "churned", "new_customers", "referrals", "contacts", "served", "abandoned",
-                "employees", "frontline", "quits", "quits_early_tenure", "hires", "vacancies", "exceptions", "abusive_claims", "escalations", "grants",
-                "breaches", "handoffs", "handoff_failures"}
+_INT_COLUMNS = {
+    "active_customers",
+    "churned",
+    "new_customers",
+    "referrals",
+    "contacts",
+    "served",
+    "abandoned",
+    "employees",
+    "frontline",
+    "quits",
+    "quits_early_tenure",
+    "hires",
+    "vacancies",
+    "exceptions",
+    "abusive_claims",
+    "escalations",
+    "grants",
+    "breaches",
+    "handoffs",
+    "handoff_failures",
+}
 
 
-def run_mesa_replication(scenario: Scenario, days: int, seed: int, replication: int,
-                         progress: Callable[[], None] | None = None) -> pd.DataFrame:
+def run_mesa_replication(
+    scenario: Scenario, days: int, seed: int, replication: int, progress: Callable[[], None] | None = None
+) -> pd.DataFrame:
     """One replication of the mesa engine as a tidy daily table."""
     from simulation.engines.mesa_engine import FirmModel  # engines import mesa: keep it lazy
 
@@ -54,8 +74,15 @@ def _mesa_job(args: tuple[Scenario, int, int, int]) -> pd.DataFrame:
     return run_mesa_replication(scenario, days, seed, replication)
 
 
-def run_replications(scenario: Scenario, engine: str, days: int, replications: int, seed: int,
-                     progress: Progress | None = None, workers: int = 1) -> tuple[pd.DataFrame, float]:
+def run_replications(
+    scenario: Scenario,
+    engine: str,
+    days: int,
+    replications: int,
+    seed: int,
+    progress: Progress | None = None,
+    workers: int = 1,
+) -> tuple[pd.DataFrame, float]:
     """Run ``replications`` replications; returns the tidy daily table and the wall time (s).
 
     With ``workers > 1`` replications run in a process pool; each replication

@@ -20,9 +20,26 @@ DAYS, REPS, SEED = 8, 3, 21
 
 #: Count-like metrics (customers, contacts, employees, cases): whole numbers.
 COUNT_COLUMNS = (
-    "active_customers", "churned", "new_customers", "referrals", "contacts", "served", "abandoned",
-    "employees", "frontline", "quits", "quits_early_tenure", "hires", "vacancies", "exceptions",
-    "abusive_claims", "escalations", "grants", "breaches", "handoffs", "handoff_failures",
+    "active_customers",
+    "churned",
+    "new_customers",
+    "referrals",
+    "contacts",
+    "served",
+    "abandoned",
+    "employees",
+    "frontline",
+    "quits",
+    "quits_early_tenure",
+    "hires",
+    "vacancies",
+    "exceptions",
+    "abusive_claims",
+    "escalations",
+    "grants",
+    "breaches",
+    "handoffs",
+    "handoff_failures",
 )
 
 
@@ -63,7 +80,13 @@ def test_count_columns_are_integers(results: Results) -> None:
 def test_summary(results: Results, scenario: Scenario) -> None:
     summary = results.summary()
     assert list(summary.columns) == [
-        "scenario", "metric", "unit", "mean", "p5", "p95", "replications",
+        "scenario",
+        "metric",
+        "unit",
+        "mean",
+        "p5",
+        "p95",
+        "replications",
     ]
     assert summary["metric"].tolist() == list(HEADLINE)
     assert set(summary["scenario"]) == {scenario.name}
@@ -96,8 +119,7 @@ def test_per_replication_levels_and_flows(results: Results) -> None:
                 assert row[name] == g[name].iloc[-1], name
             else:
                 assert math.isclose(row[name], g[name].mean(), rel_tol=1e-12, abs_tol=1e-12), name
-        for name in ("churn_rate_annual", "turnover_annual", "retention_annual",
-                     "cost_per_served_usd"):
+        for name in ("churn_rate_annual", "turnover_annual", "retention_annual", "cost_per_served_usd"):
             assert name in per_rep.columns
         years = DAYS / 365.0
         churn = g["churned"].sum() / g["active_customers"].mean() / years
@@ -105,8 +127,7 @@ def test_per_replication_levels_and_flows(results: Results) -> None:
         assert math.isclose(row["retention_annual"], 1.0 - churn, rel_tol=1e-12, abs_tol=1e-12)
 
 
-def test_save_writes_three_files_with_provenance(results: Results, scenario: Scenario,
-                                                 tmp_path: Path) -> None:
+def test_save_writes_three_files_with_provenance(results: Results, scenario: Scenario, tmp_path: Path) -> None:
     out = tmp_path / "nested" / "run"
     paths = results.save(out)
     assert sorted(p.name for p in paths) == ["daily.parquet", "run.json", "summary.csv"]
@@ -136,8 +157,7 @@ def test_save_writes_three_files_with_provenance(results: Results, scenario: Sce
 
 def test_progress_callback_counts_replication_days(scenario: Scenario) -> None:
     calls: list[tuple[int, int]] = []
-    simulation.run(scenario, days=4, replications=2, seed=1,
-                   progress=lambda d, t: calls.append((d, t)))
+    simulation.run(scenario, days=4, replications=2, seed=1, progress=lambda d, t: calls.append((d, t)))
     assert calls
     done = [d for d, _ in calls]
     assert all(b > a for a, b in zip(done, done[1:], strict=False))

@@ -13,10 +13,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 FOCUSSIM = Path(sys.executable).parent / "focussim"
 SMALL_SET = [
-    "--set", "customers.initial=300",
-    "--set", "firm.frontline=4",
-    "--set", "firm.back_office=1",
-    "--set", "firm.managers=1",
+    "--set",
+    "customers.initial=300",
+    "--set",
+    "firm.frontline=4",
+    "--set",
+    "firm.back_office=1",
+    "--set",
+    "firm.managers=1",
 ]
 TIMEOUT_S = 120
 
@@ -36,8 +40,9 @@ def focussim(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def small_run(out: Path) -> subprocess.CompletedProcess[str]:
-    return focussim("run", "scenarios/base.yaml", "--days", "5", "--replications", "2",
-                    "--seed", "3", *SMALL_SET, "--out", out)
+    return focussim(
+        "run", "scenarios/base.yaml", "--days", "5", "--replications", "2", "--seed", "3", *SMALL_SET, "--out", out
+    )
 
 
 @pytest.fixture(scope="module")
@@ -78,16 +83,16 @@ def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def test_bad_set_value_is_one_line_exit_2(console_script: Path, tmp_path: Path) -> None:
-    result = focussim("run", "scenarios/base.yaml", "--days", "5",
-                      "--set", "empowerment.mode=sometimes", "--out", tmp_path / "bad")
+    result = focussim(
+        "run", "scenarios/base.yaml", "--days", "5", "--set", "empowerment.mode=sometimes", "--out", tmp_path / "bad"
+    )
     line = _one_error_line(result)
     assert "empowerment.mode" in line
     assert not (tmp_path / "bad").exists()
 
 
 def test_missing_scenario_file_is_one_line_exit_2(console_script: Path, tmp_path: Path) -> None:
-    result = focussim("run", "scenarios/no_such_file.yaml", "--days", "5",
-                      "--out", tmp_path / "missing")
+    result = focussim("run", "scenarios/no_such_file.yaml", "--days", "5", "--out", tmp_path / "missing")
     line = _one_error_line(result)
     assert "no_such_file.yaml" in line
     assert not (tmp_path / "missing").exists()

@@ -45,3 +45,19 @@ def test_demo_quick_writes_charts_and_tables(tmp_path: Path) -> None:
     for name in ARCHETYPES:
         for file in ("daily.parquet", "summary.csv", "run.json"):
             assert (out / name / file).is_file(), (name, file)
+
+
+@pytest.mark.slow
+def test_bench_mesa_quick_writes_a_table(tmp_path: Path) -> None:
+    """The benchmark script runs in quick mode and writes its table (times are not asserted)."""
+    out = tmp_path / "perf.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / "bench_mesa.py"), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert "| operations_focused | 20 |" in text and "| customer_focused | 20 |" in text
+    assert "encounters per second" in text

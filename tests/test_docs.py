@@ -32,7 +32,11 @@ REGENERATE = "run `python -m simulation.doc_tables` to regenerate docs/ODD.md"
 #: of its sources that the ODD must cite.
 SOURCES_BY_ROW: dict[str, tuple[str, ...]] = {
     "annual employee turnover, operations-style service work": (
-        "Mercer", "QATC", "McKinsey", "Korn Ferry", "BLS",
+        "Mercer",
+        "QATC",
+        "McKinsey",
+        "Korn Ferry",
+        "BLS",
     ),
     "annual turnover, people-first exemplars": ("Cascio", "Southwest"),
     "engagement and turnover": ("Gallup", "Q12", "Beck & Harter"),
@@ -70,8 +74,7 @@ def block(text: str, name: str) -> str:
     start = [i for i, line in enumerate(lines) if line.strip() == f"<!-- {name}:start -->"]
     end = [i for i, line in enumerate(lines) if line.strip() == f"<!-- {name}:end -->"]
     assert len(start) == 1 and len(end) == 1 and start[0] < end[0], (
-        f"docs/ODD.md needs exactly one '<!-- {name}:start -->' line before one "
-        f"'<!-- {name}:end -->' line"
+        f"docs/ODD.md needs exactly one '<!-- {name}:start -->' line before one '<!-- {name}:end -->' line"
     )
     return "\n".join(lines[start[0] + 1 : end[0]])
 
@@ -83,9 +86,7 @@ def test_parameter_table_is_current(odd: str) -> None:
 
 
 def test_metric_table_is_current(odd: str) -> None:
-    assert block(odd, "metrics") == metric_table_markdown(), (
-        f"the metric table in docs/ODD.md is stale: {REGENERATE}"
-    )
+    assert block(odd, "metrics") == metric_table_markdown(), f"the metric table in docs/ODD.md is stale: {REGENERATE}"
 
 
 def test_parameter_table_has_every_parameter() -> None:

@@ -32,19 +32,51 @@ ARCHETYPES = ("operations_focused", "customer_focused")
 #: Every event name the SimPy service day writes to its trace
 #: (``simulation/engines/mesa_engine/service_day.py``: contact, handoff, decide).
 TRACE_EVENTS = {
-    "arrive", "renege", "start", "depart",
-    "handoff", "handoff_fail",
-    "escalate", "approve", "deny", "grant", "refuse", "breach",
+    "arrive",
+    "renege",
+    "start",
+    "depart",
+    "handoff",
+    "handoff_fail",
+    "escalate",
+    "approve",
+    "deny",
+    "grant",
+    "refuse",
+    "breach",
 }
 
 COUNT_COLUMNS = (
-    "active_customers", "churned", "new_customers", "referrals", "contacts", "served", "abandoned",
-    "employees", "frontline", "quits", "quits_early_tenure", "hires", "vacancies", "exceptions",
-    "abusive_claims", "escalations", "grants", "breaches", "handoffs", "handoff_failures",
+    "active_customers",
+    "churned",
+    "new_customers",
+    "referrals",
+    "contacts",
+    "served",
+    "abandoned",
+    "employees",
+    "frontline",
+    "quits",
+    "quits_early_tenure",
+    "hires",
+    "vacancies",
+    "exceptions",
+    "abusive_claims",
+    "escalations",
+    "grants",
+    "breaches",
+    "handoffs",
+    "handoff_failures",
 )
 RATE_COLUMNS = (
-    "abandon_rate", "first_contact_resolution", "satisfaction_mean", "engagement_mean",
-    "engaged_share", "stress_mean", "opportunist_share", "service_standard",
+    "abandon_rate",
+    "first_contact_resolution",
+    "satisfaction_mean",
+    "engagement_mean",
+    "engaged_share",
+    "stress_mean",
+    "opportunist_share",
+    "service_standard",
 )
 COST_COLUMNS = (*(f"cost_{k}" for k in COST_CATEGORIES), "cost_total")
 
@@ -102,19 +134,21 @@ def test_workers_do_not_change_the_numbers() -> None:
 
 def _scenario_strategy() -> st.SearchStrategy[dict[str, Any]]:
     unit = st.floats(0.0, 1.0, allow_nan=False)
-    return st.fixed_dictionaries({
-        "empowerment.mode": st.sampled_from(["approval", "guidelines"]),
-        "empowerment.discretion_limit_usd": st.floats(0.0, 1000.0, allow_nan=False),
-        # price_sensitive_share stays at its default 0.30, so at most 0.70 opportunists.
-        "customers.opportunist_share": st.floats(0.0, 0.7, allow_nan=False),
-        "service_philosophy.internal_orientation": unit,
-        "hiring.fit_weight": unit,
-        "people_first.level": unit,
-        "budget.cost_cutting": st.booleans(),
-        "compliance.regulated": st.booleans(),
-        "training.hours_per_year": st.floats(0.0, 400.0, allow_nan=False),
-        "pricing.price_premium": unit,
-    })
+    return st.fixed_dictionaries(
+        {
+            "empowerment.mode": st.sampled_from(["approval", "guidelines"]),
+            "empowerment.discretion_limit_usd": st.floats(0.0, 1000.0, allow_nan=False),
+            # price_sensitive_share stays at its default 0.30, so at most 0.70 opportunists.
+            "customers.opportunist_share": st.floats(0.0, 0.7, allow_nan=False),
+            "service_philosophy.internal_orientation": unit,
+            "hiring.fit_weight": unit,
+            "people_first.level": unit,
+            "budget.cost_cutting": st.booleans(),
+            "compliance.regulated": st.booleans(),
+            "training.hours_per_year": st.floats(0.0, 400.0, allow_nan=False),
+            "pricing.price_premium": unit,
+        }
+    )
 
 
 def check_invariants(s: simulation.Scenario, daily: pd.DataFrame, planned_positions: int) -> None:
@@ -126,21 +160,20 @@ def check_invariants(s: simulation.Scenario, daily: pd.DataFrame, planned_positi
         expected = initial + g["new_customers"].cumsum() - g["churned"].cumsum()
         np.testing.assert_array_equal(g["active_customers"].to_numpy(), expected.to_numpy())
     # Positions are conserved: every quit opens a vacancy, every hire fills one.
-    np.testing.assert_array_equal((daily["employees"] + daily["vacancies"]).to_numpy(),
-                                  np.full(len(daily), planned_positions))
+    np.testing.assert_array_equal(
+        (daily["employees"] + daily["vacancies"]).to_numpy(), np.full(len(daily), planned_positions)
+    )
     # The ledger adds up.
     parts = daily[[f"cost_{k}" for k in COST_CATEGORIES]].sum(axis=1)
     np.testing.assert_allclose(parts, daily["cost_total"], rtol=1e-9, atol=1e-6)
-    np.testing.assert_allclose(daily["profit"], daily["revenue"] - daily["cost_total"],
-                               rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(daily["profit"], daily["revenue"] - daily["cost_total"], rtol=1e-9, atol=1e-6)
     # Every contact is either served or abandons.
     assert (daily["served"] + daily["abandoned"] == daily["contacts"]).all()
     for col in RATE_COLUMNS:
         v = daily[col]
         assert v.notna().all(), col
         assert ((v >= 0.0) & (v <= 1.0)).all(), (col, v.min(), v.max())
-    for col in ("wait_mean_min", "wait_p95_min", "approval_wait_mean_min", "occupancy",
-                "training_hours"):
+    for col in ("wait_mean_min", "wait_p95_min", "approval_wait_mean_min", "occupancy", "training_hours"):
         assert (daily[col] >= 0.0).all(), col
     for col in COUNT_COLUMNS:
         assert (daily[col] >= 0).all(), col
@@ -227,7 +260,7 @@ def test_budget_rule_freezes_hiring_while_it_binds() -> None:
     """Claim (budget.cost_cutting): when the trailing margin is below target the firm
     freezes hiring: vacancies stay open and can only grow; without the rule, the same
     firm hires."""
-    s = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": True})
+    s = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": True, "budget.min_staffing_share": 0.0})
     daily = simulation.run(s, days=60, seed=4).daily
     assert (daily["budget_cut"] == 1.0).all()  # binds from the end of day 1
     later = daily[daily["day"] >= 2]
@@ -242,6 +275,24 @@ def test_budget_rule_freezes_hiring_while_it_binds() -> None:
     assert control["hires"].sum() > 0
 
 
+def test_hiring_freeze_keeps_minimum_staffing() -> None:
+    """Claim (budget.min_staffing_share): a freeze runs the firm lean, never closed: once a
+    role falls below the minimum share of plan, due vacancies are filled again."""
+    s = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": True, "budget.min_staffing_share": 0.8})
+    model = FirmModel(s, seed=4)
+    floor = 0.8 * model.planned_frontline
+    lowest = model.planned_frontline
+    for _ in range(120):
+        model.step()
+        lowest = min(lowest, len(model.frontline))
+        # Quits of today may take the role below the floor until tomorrow's hiring.
+        assert len(model.frontline) >= math.floor(floor) - model.rows[-1]["quits"]
+    daily = pd.DataFrame(model.rows)
+    assert (daily["budget_cut"].iloc[1:] == 1.0).all()
+    assert daily["hires"].sum() > 0  # the floor forced hiring despite the freeze
+    assert lowest < model.planned_frontline  # but the freeze did run the firm lean
+
+
 def test_budget_rule_cuts_training_hours_while_it_binds() -> None:
     """Claim (budget.training_cut): while the rule binds, training hours per employee
     fall by ``training_cut``; the rule takes effect the day after it first binds."""
@@ -249,8 +300,9 @@ def test_budget_rule_cuts_training_hours_while_it_binds() -> None:
     daily = simulation.run(s, days=30, seed=4).daily
     full = s.training.hours_per_year / 365.0
     planned = FirmModel(s, seed=4)
-    staff_before = np.concatenate([[planned.planned_frontline + planned.planned_back_office],
-                                   daily["employees"].to_numpy()[:-1]])
+    staff_before = np.concatenate(
+        [[planned.planned_frontline + planned.planned_back_office], daily["employees"].to_numpy()[:-1]]
+    )
     per_employee = daily["training_hours"].to_numpy() / staff_before
     assert math.isclose(per_employee[0], full, rel_tol=1e-9)  # no cut yet on day 1
     np.testing.assert_allclose(per_employee[1:], full * (1.0 - s.budget.training_cut), rtol=1e-9)

@@ -63,9 +63,7 @@ def test_service_time_mean() -> None:
 
 def test_resolution_probability() -> None:
     assert mech.resolution_probability(0.62, 0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 0.7) == approx(0.62)
-    assert mech.resolution_probability(0.62, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7) == approx(
-        0.62 + 0.30
-    )
+    assert mech.resolution_probability(0.62, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.7) == approx(0.62 + 0.30)
     # Engagement weighs as much as technical skill (+0.2 per unit), soft skill half as much.
     assert mech.resolution_probability(0.62, 0.5, 0.5, 1.0, 0.5, 1.0, 1.0, 0.7) == approx(0.72)
     assert mech.resolution_probability(0.62, 0.5, 1.0, 0.5, 0.5, 1.0, 1.0, 0.7) == approx(0.67)
@@ -81,9 +79,7 @@ def test_courtesy() -> None:
     assert mech.courtesy(0.5, 0.5) == approx(0.5)
 
 
-@pytest.mark.parametrize(
-    ("large", "table"), [(False, (0.37, 0.46, 0.70, 0.95)), (True, (0.09, 0.19, 0.54, 0.82))]
-)
+@pytest.mark.parametrize(("large", "table"), [(False, (0.37, 0.46, 0.70, 0.95)), (True, (0.09, 0.19, 0.54, 0.82))])
 def test_problem_outcome_factor_reproduces_tarp(large: bool, table: tuple[float, ...]) -> None:
     """TARP (Goodman): loyalty never complained / unresolved / resolved / resolved quickly."""
     f = mech.problem_outcome_factor
@@ -93,15 +89,11 @@ def test_problem_outcome_factor_reproduces_tarp(large: bool, table: tuple[float,
     assert f(mech.RESOLVED, large, 1.0, 1e9, 10.0) == approx(table[2])  # resolved slowly
     assert f(mech.RESOLVED, large, 1.0, 0.0, 10.0) == approx(table[3])  # resolved at once
     # Delay of one speed scale: the quick bonus decays by 1/e.
-    assert f(mech.RESOLVED, large, 1.0, 10.0, 10.0) == approx(
-        table[2] + (table[3] - table[2]) / math.e
-    )
+    assert f(mech.RESOLVED, large, 1.0, 10.0, 10.0) == approx(table[2] + (table[3] - table[2]) / math.e)
     # Adequacy scales the recovery between unresolved and resolved.
     assert f(mech.RESOLVED, large, 0.0, 0.0, 10.0) == approx(table[1])
     assert f(mech.RESOLVED, large, 0.5, 0.0, 10.0) == approx((table[1] + table[3]) / 2)
-    assert f(mech.RESOLVED, large, 0.5, -3.0, 10.0) == approx(
-        (table[1] + table[3]) / 2
-    )  # no negative delay
+    assert f(mech.RESOLVED, large, 0.5, -3.0, 10.0) == approx((table[1] + table[3]) / 2)  # no negative delay
 
 
 def test_experience_score() -> None:
@@ -126,9 +118,7 @@ def test_churn_probability() -> None:
     assert mech.churn_probability(0.7, 0.0, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(
         1.0 - math.exp(-0.12 * math.exp(0.6) / 365.0)
     )
-    assert mech.churn_probability(0.8, 0.1, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(
-        1.0 - math.exp(-0.12 * 1.3 / 365.0)
-    )
+    assert mech.churn_probability(0.8, 0.1, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(1.0 - math.exp(-0.12 * 1.3 / 365.0))
     assert mech.churn_probability(0.8, 0.1, 0.0, 0.12, 0.8, 6.0, 3.0) == approx(base)  # insensitive
 
 
@@ -249,9 +239,9 @@ def test_time_pressure_and_standard() -> None:
 )
 def test_more_wait_never_raises_experience(w1, w2, scale, resolved, c, failed, pen, factor) -> None:
     lo, hi = sorted((w1, w2))
-    assert mech.experience_score(
-        hi, scale, resolved, c, failed, pen, factor
-    ) <= mech.experience_score(lo, scale, resolved, c, failed, pen, factor)
+    assert mech.experience_score(hi, scale, resolved, c, failed, pen, factor) <= mech.experience_score(
+        lo, scale, resolved, c, failed, pen, factor
+    )
 
 
 churn_rest = dict(
@@ -265,9 +255,7 @@ churn_rest = dict(
 
 @SETTINGS
 @given(s1=unit, s2=unit, premium=unit, **churn_rest)
-def test_higher_satisfaction_never_raises_churn(
-    s1, s2, premium, sens, per_year, ref, slope, elast
-) -> None:
+def test_higher_satisfaction_never_raises_churn(s1, s2, premium, sens, per_year, ref, slope, elast) -> None:
     lo, hi = sorted((s1, s2))
     p_hi = mech.churn_probability(hi, premium, sens, per_year, ref, slope, elast)
     p_lo = mech.churn_probability(lo, premium, sens, per_year, ref, slope, elast)
@@ -279,9 +267,9 @@ def test_higher_satisfaction_never_raises_churn(
 @given(sat=unit, m1=unit, m2=unit, **churn_rest)
 def test_higher_premium_never_lowers_churn(sat, m1, m2, sens, per_year, ref, slope, elast) -> None:
     lo, hi = sorted((m1, m2))
-    assert mech.churn_probability(
-        sat, hi, sens, per_year, ref, slope, elast
-    ) >= mech.churn_probability(sat, lo, sens, per_year, ref, slope, elast)
+    assert mech.churn_probability(sat, hi, sens, per_year, ref, slope, elast) >= mech.churn_probability(
+        sat, lo, sens, per_year, ref, slope, elast
+    )
 
 
 quit_args = st.tuples(
@@ -341,9 +329,7 @@ def test_internal_orientation_never_slows_or_breaks_handoffs(o1, o2, delay, fail
 )
 def test_more_technical_skill_never_raises_service_time(k1, k2, handle, data, prod, tf) -> None:
     lo, hi = sorted((k1, k2))
-    assert mech.service_time_mean(handle, hi, data, prod, tf) <= mech.service_time_mean(
-        handle, lo, data, prod, tf
-    )
+    assert mech.service_time_mean(handle, hi, data, prod, tf) <= mech.service_time_mean(handle, lo, data, prod, tf)
 
 
 @SETTINGS
@@ -404,9 +390,7 @@ def in01(x: float) -> bool:
     large=st.booleans(),
     base=st.floats(-1.0, 2.0),
 )
-def test_unit_outputs_stay_in_unit_interval(
-    a, b, c, d, e, f, x, wait, n, tenure, days, outcome, large, base
-) -> None:
+def test_unit_outputs_stay_in_unit_interval(a, b, c, d, e, f, x, wait, n, tenure, days, outcome, large, base) -> None:
     assert in01(mech.clip01(x))
     assert in01(mech.daily_probability(abs(x) * 100))
     assert 0.5 <= mech.ramp_productivity(tenure, days) <= 1.0
@@ -458,9 +442,7 @@ def test_hire_draw_selects_on_fit_or_skill() -> None:
     assert abs(fit_hires[:, 0].mean() - 0.5) < 4.0 * se(fit_hires[:, 0])
     assert abs(skill_hires[:, 2].mean() - 0.5) < 4.0 * se(skill_hires[:, 2])
     # Soft skill goes with fit.
-    assert fit_hires[:, 1].mean() - skill_hires[:, 1].mean() > 4.0 * se(
-        fit_hires[:, 1], skill_hires[:, 1]
-    )
+    assert fit_hires[:, 1].mean() - skill_hires[:, 1].mean() > 4.0 * se(fit_hires[:, 1], skill_hires[:, 1])
 
 
 def test_hire_draw_heroes_and_reproducibility() -> None:

@@ -120,9 +120,7 @@ def test_erlang_formulas_known_values() -> None:
 # --------------------------------------------------------------------------
 
 
-def one_day(
-    p: DayParams, lam: float, window: float, seed: np.random.SeedSequence
-) -> dict[str, np.ndarray]:
+def one_day(p: DayParams, lam: float, window: float, seed: np.random.SeedSequence) -> dict[str, np.ndarray]:
     """One day with Poisson arrivals over ``window`` minutes.
 
     Returns, per contact arriving after the warm-up: arrival time, wait, service time (nan if
@@ -132,9 +130,7 @@ def one_day(
     n = int(arr_rng.poisson(lam * window))
     times = np.sort(arr_rng.uniform(0.0, window, n))
     contacts = [(float(t), Agent()) for t in times]
-    rngs = {
-        name: np.random.default_rng(s) for name, s in zip(STREAM_NAMES, children[1:], strict=True)
-    }
+    rngs = {name: np.random.default_rng(s) for name, s in zip(STREAM_NAMES, children[1:], strict=True)}
     trace: list = []
     stats = run_service_day(p, contacts, [Agent(i) for i in range(SERVERS)], [], 1, rngs, trace)
     assert stats.contacts == n and stats.served + stats.abandoned == n

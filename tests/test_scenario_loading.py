@@ -143,8 +143,7 @@ def test_hash_ignores_key_order_name_and_extends(tmp_path: Path) -> None:
     b = write(
         tmp_path,
         "b.yaml",
-        "empowerment: {mode: guidelines}\ndescription: other words\n"
-        "firm: {managers: 6, frontline: 12}\n",
+        "empowerment: {mode: guidelines}\ndescription: other words\nfirm: {managers: 6, frontline: 12}\n",
     )
     write(tmp_path, "p.yaml", "firm: {frontline: 40, managers: 6}\n")
     write(tmp_path, "q.yaml", "extends: p.yaml\nempowerment: {mode: guidelines}\n")
@@ -159,9 +158,7 @@ def test_hash_ignores_key_order_name_and_extends(tmp_path: Path) -> None:
 
 
 def test_parse_set_types() -> None:
-    got = parse_set(
-        ["a.b=1", "c.d=guidelines", "e.f=true", "g.h=0.5", "i.j=1e3", "k.l=a=b", " m.n = 2 "]
-    )
+    got = parse_set(["a.b=1", "c.d=guidelines", "e.f=true", "g.h=0.5", "i.j=1e3", "k.l=a=b", " m.n = 2 "])
     assert got == {
         "a.b": 1,
         "c.d": "guidelines",
@@ -208,10 +205,7 @@ def test_describe(tmp_path: Path) -> None:
 
 BILLION_LAUGHS = "\n".join(
     ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [
-        f"{c}: &{c} [{', '.join(['*' + p] * 9)}]"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-    ]
+    + [f"{c}: &{c} [{', '.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
 )
 
 # (id, file content, key expected in the message or None, text expected in the message)
@@ -498,9 +492,7 @@ def test_error_in_parent_syntax(tmp_path: Path) -> None:
     ],
 )
 @pytest.mark.parametrize("source", ["overrides", "--set"])
-def test_bad_overrides(
-    tmp_path: Path, overrides: dict, key: str, expected: str, source: str
-) -> None:
+def test_bad_overrides(tmp_path: Path, overrides: dict, key: str, expected: str, source: str) -> None:
     path = write(tmp_path, "good.yaml", "firm: {frontline: 30}\n")
     with pytest.raises(ScenarioError) as info:
         load_scenario(path, overrides, override_source=source)

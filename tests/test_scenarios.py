@@ -71,8 +71,7 @@ def test_archetypes_differ_on_the_six_levers() -> None:
     assert ops.training.soft_skill_share < cust.training.soft_skill_share
     assert ops.leadership.consistency < cust.leadership.consistency
     assert ops.people_first.level < cust.people_first.level
-    assert (ops.service_philosophy.internal_orientation
-            < cust.service_philosophy.internal_orientation)
+    assert ops.service_philosophy.internal_orientation < cust.service_philosophy.internal_orientation
     # The budget rule belongs to the operations-focused firm.
     assert ops.budget.cost_cutting and not cust.budget.cost_cutting
 

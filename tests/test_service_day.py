@@ -75,9 +75,7 @@ NO_PROBLEM = 0.99  # the exceptions stream's problem draw, above problem_share
 def experience(
     wait: float, resolved: bool = True, patience: float = 8.0, failed: int = 0, factor: float = 1.0
 ) -> float:
-    return (
-        (0.45 + 0.25 * resolved + 0.10 + 0.10 * math.exp(-wait / patience)) * 0.88**failed * factor
-    )
+    return (0.45 + 0.25 * resolved + 0.10 + 0.10 * math.exp(-wait / patience)) * 0.88**failed * factor
 
 
 def tarp(
@@ -163,9 +161,7 @@ def test_single_server_fifo(fake_employee, fake_customer, make_streams) -> None:
     assert c0.pending_repeats == c1.pending_repeats == 0
 
 
-def test_longest_idle_employee_takes_the_next_customer(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_longest_idle_employee_takes_the_next_customer(fake_employee, fake_customer, make_streams) -> None:
     e0, e1 = fake_employee("e0"), fake_employee("e1")
     rngs = make_streams(
         service={"gamma": [2.0, 1.0, 1.0], "random": [RESOLVE] * 3},
@@ -180,9 +176,7 @@ def test_longest_idle_employee_takes_the_next_customer(
     assert_counts(stats)
 
 
-def test_renege_at_patience_and_the_employee_is_not_lost(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_renege_at_patience_and_the_employee_is_not_lost(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, reneging=True)
     e0 = fake_employee("e0")
     c0, c1, c2 = fake_customer(), fake_customer(satisfaction=0.6), fake_customer()
@@ -208,9 +202,7 @@ def test_renege_at_patience_and_the_employee_is_not_lost(
             (13.0, "depart", 2, experience(8.0)),
         ],
     )
-    assert (
-        rngs["arrivals"].calls[:3] == [("exponential", (8.0,))] * 3
-    )  # patience mean 8, no adaptation
+    assert rngs["arrivals"].calls[:3] == [("exponential", (8.0,))] * 3  # patience mean 8, no adaptation
     assert_counts(stats)
     assert (stats.contacts, stats.served, stats.abandoned) == (3, 2, 1)
     assert stats.waits_min == [0.0, 8.0]  # served contacts' waits; the abandoner's 2.0 is not a wait served
@@ -221,9 +213,7 @@ def test_renege_at_patience_and_the_employee_is_not_lost(
     assert (e0.served, e0.busy_min) == (2, 13.0)
 
 
-def test_renege_at_the_instant_an_employee_frees_up(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_renege_at_the_instant_an_employee_frees_up(fake_employee, fake_customer, make_streams) -> None:
     """A customer whose patience runs out at the very instant an employee is handed to them
     gives the employee back: a later customer is served at once."""
     p = replace(BASE, reneging=True)
@@ -270,9 +260,7 @@ def test_empty_day(fake_employee, make_streams) -> None:
 
 def test_gamma_shape_and_scale_from_cv(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, time_cv=0.5, handle_time_min=4.0)
-    rngs = make_streams(
-        service={"gamma": [1.0], "random": [RESOLVE]}, exceptions={"random": [NO_PROBLEM]}
-    )
+    rngs = make_streams(service={"gamma": [1.0], "random": [RESOLVE]}, exceptions={"random": [NO_PROBLEM]})
     run(p, [(0.0, fake_customer())], [fake_employee(technical=0.0)], rngs)
     # mean 4 * 1.3 (skill 0); shape 1/cv^2 = 4, scale mean/shape.
     assert rngs["service"].calls[0] == ("gamma", (4.0, pytest.approx(5.2 / 4.0)))
@@ -330,9 +318,7 @@ def test_handoff_reworks_are_capped(fake_employee, fake_customer, make_streams) 
     )
 
 
-def test_handoff_without_back_office_is_only_the_delay(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_handoff_without_back_office_is_only_the_delay(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, handoff_share=1.0)
     rngs = make_streams(
         service={"gamma": [1.0], "random": [RESOLVE]},
@@ -428,9 +414,7 @@ def test_approvals_queue_for_the_manager(fake_employee, fake_customer, make_stre
     assert stats.recovery_usd == pytest.approx(0.7 * 50.0)
 
 
-def test_exception_under_guidelines_granted_on_the_spot(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0, guidelines=True)
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
     stats, trace = run(p, [(0.0, fake_customer())], [fake_employee("e0")], rngs)
@@ -449,9 +433,7 @@ def test_exception_under_guidelines_granted_on_the_spot(
     assert stats.recovery_usd == pytest.approx(14.0)
 
 
-def test_claim_above_the_discretion_limit_escalates(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_claim_above_the_discretion_limit_escalates(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0, guidelines=True, discretion_limit_usd=100.0)
     rngs = make_streams(
         service={"gamma": [3.0], "random": [RESOLVE]},
@@ -523,9 +505,7 @@ def test_abusive_claim_detected_by_the_manager(fake_employee, fake_customer, mak
     assert (stats.abusive_claims, stats.abusive_granted, stats.escalations) == (1, 0, 1)
 
 
-def test_opportunist_without_a_claim_may_still_have_a_problem(
-    fake_employee, fake_customer, make_streams
-) -> None:
+def test_opportunist_without_a_claim_may_still_have_a_problem(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, opportunist_claim_share=0.3, problem_share=1.0, complaint_share=0.5)
     c = fake_customer(segment=OPPORTUNIST)
     rngs = make_streams(
@@ -551,9 +531,7 @@ def test_unvoiced_large_problem_uses_the_large_problem_figures(fake_employee, fa
 
 
 @pytest.mark.parametrize("guidelines", [True, False])
-def test_regulated_breach_is_counted(
-    guidelines, fake_employee, fake_customer, make_streams
-) -> None:
+def test_regulated_breach_is_counted(guidelines, fake_employee, fake_customer, make_streams) -> None:
     p = replace(
         BASE,
         problem_share=1.0,
@@ -562,14 +540,8 @@ def test_regulated_breach_is_counted(
         breach_p_discretion=0.3,
         breach_p_gated=0.03,
     )
-    approvals = (
-        {"random": [0.01]}
-        if guidelines
-        else {"exponential": [1.0], "gamma": [1.0], "random": [0.5, 0.01]}
-    )
-    rngs = make_streams(
-        service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0), approvals=approvals
-    )
+    approvals = {"random": [0.01]} if guidelines else {"exponential": [1.0], "gamma": [1.0], "random": [0.5, 0.01]}
+    rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0), approvals=approvals)
     stats, trace = run(p, [(0.0, fake_customer())], [fake_employee()], rngs)
     events = [ev for _, ev, _, _ in trace]
     assert stats.breaches == 1 and "breach" in events
@@ -580,9 +552,7 @@ def test_regulated_breach_is_counted(
 def test_unregulated_grants_draw_no_breach(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0, guidelines=True, breach_p_discretion=0.9)
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
-    stats, _ = run(
-        p, [(0.0, fake_customer())], [fake_employee()], rngs
-    )  # no approvals draw scripted
+    stats, _ = run(p, [(0.0, fake_customer())], [fake_employee()], rngs)  # no approvals draw scripted
     assert stats.breaches == 0
 
 
@@ -594,19 +564,13 @@ def test_day_params_of_a_scenario(tiny_scenario) -> None:
     assert p.guidelines == (s.empowerment.mode == "guidelines")
     # Default orientation 0.3: delay x(1 - 0.21), failure x(1 - 0.24).
     sp = s.service_philosophy
-    assert p.handoff_delay_mean_min == pytest.approx(
-        sp.handoff_delay_min * (1 - 0.7 * sp.internal_orientation)
-    )
-    assert p.handoff_failure_p == pytest.approx(
-        sp.handoff_failure * (1 - 0.8 * sp.internal_orientation)
-    )
+    assert p.handoff_delay_mean_min == pytest.approx(sp.handoff_delay_min * (1 - 0.7 * sp.internal_orientation))
+    assert p.handoff_failure_p == pytest.approx(sp.handoff_failure * (1 - 0.8 * sp.internal_orientation))
     assert not s.compliance.regulated and p.breach_p_discretion == p.breach_p_gated == 0.0
     reg = s.model_copy(update={"compliance": s.compliance.model_copy(update={"regulated": True})})
     pr = day_params(reg)
     co, lim = reg.compliance, reg.empowerment.discretion_limit_usd
-    assert pr.breach_p_discretion == pytest.approx(
-        co.breach_probability * lim / (lim + co.reference_limit_usd)
-    )
+    assert pr.breach_p_discretion == pytest.approx(co.breach_probability * lim / (lim + co.reference_limit_usd))
     assert pr.breach_p_gated == pytest.approx(co.breach_probability * co.gated_factor)  # not tied to the limit
 
 
@@ -668,22 +632,14 @@ def days(draw):
 
 def _build(n_front, n_back, n_contacts, seed, fake_employee, fake_customer):
     rng = np.random.default_rng(seed)
-    front = [
-        fake_employee(f"f{i}", *rng.uniform(0.0, 1.0, 3), rng.uniform(0.5, 1.0))
-        for i in range(n_front)
-    ]
-    back = [
-        fake_employee(f"b{i}", *rng.uniform(0.0, 1.0, 3), rng.uniform(0.5, 1.0))
-        for i in range(n_back)
-    ]
+    front = [fake_employee(f"f{i}", *rng.uniform(0.0, 1.0, 3), rng.uniform(0.5, 1.0)) for i in range(n_front)]
+    back = [fake_employee(f"b{i}", *rng.uniform(0.0, 1.0, 3), rng.uniform(0.5, 1.0)) for i in range(n_back)]
     pool = [
         fake_customer(int(rng.integers(0, 3)), float(rng.uniform()), float(rng.uniform(0, 10)))
         for _ in range(max(1, n_contacts // 2))
     ]
     times = np.sort(rng.uniform(0.0, 480.0, n_contacts))
-    contacts = [
-        (float(t), pool[int(rng.integers(len(pool)))]) for t in times
-    ]  # customers may repeat
+    contacts = [(float(t), pool[int(rng.integers(len(pool)))]) for t in times]  # customers may repeat
     names = ("arrivals", "service", "exceptions", "handoffs", "approvals")
     rngs = {n: np.random.default_rng([seed, i]) for i, n in enumerate(names)}
     return front, back, pool, contacts, rngs
@@ -693,18 +649,14 @@ def _build(n_front, n_back, n_contacts, seed, fake_employee, fake_customer):
 @given(case=days())
 def test_service_day_invariants(case, fake_employee, fake_customer) -> None:
     p, n_front, n_back, n_contacts, managers, seed = case
-    front, back, pool, contacts, rngs = _build(
-        n_front, n_back, n_contacts, seed, fake_employee, fake_customer
-    )
+    front, back, pool, contacts, rngs = _build(n_front, n_back, n_contacts, seed, fake_employee, fake_customer)
     trace: list = []
     s = run_service_day(p, contacts, front, back, managers, rngs, trace)
 
     assert s.contacts == n_contacts
     assert s.served + s.abandoned == s.contacts
     assert len(s.waits_min) == s.served and all(w >= 0.0 for w in s.waits_min)
-    assert len(s.approval_waits_min) == s.escalations and all(
-        w >= 0.0 for w in s.approval_waits_min
-    )
+    assert len(s.approval_waits_min) == s.escalations and all(w >= 0.0 for w in s.approval_waits_min)
     for n in (
         s.served,
         s.abandoned,
@@ -748,16 +700,12 @@ def test_service_day_invariants(case, fake_employee, fake_customer) -> None:
     assert count.get("renege", 0) == s.abandoned
     assert count.get("escalate", 0) == s.escalations
     assert count.get("approve", 0) + count.get("grant", 0) == s.grants
-    assert (
-        count.get("handoff", 0) == s.handoffs and count.get("handoff_fail", 0) == s.handoff_failures
-    )
+    assert count.get("handoff", 0) == s.handoffs and count.get("handoff_fail", 0) == s.handoff_failures
     assert count.get("breach", 0) == s.breaches
     assert [t for t, *_ in trace] == sorted(t for t, *_ in trace)
 
     # Same seeds, fresh agents: the same day.
-    front2, back2, pool2, contacts2, rngs2 = _build(
-        n_front, n_back, n_contacts, seed, fake_employee, fake_customer
-    )
+    front2, back2, pool2, contacts2, rngs2 = _build(n_front, n_back, n_contacts, seed, fake_employee, fake_customer)
     trace2: list = []
     s2 = run_service_day(p, contacts2, front2, back2, managers, rngs2, trace2)
     assert trace2 == trace

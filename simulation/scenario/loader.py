@@ -151,9 +151,7 @@ def _one_line(text: Any) -> str:
     return " ".join(str(text).split())
 
 
-def _node_to_python(
-    loader: _ScenarioYamlLoader, node: Any, source: str, path: Path_, lines: dict[Path_, int]
-) -> Any:
+def _node_to_python(loader: _ScenarioYamlLoader, node: Any, source: str, path: Path_, lines: dict[Path_, int]) -> Any:
     """Build plain Python data from a composed node, checking keys as it goes."""
     if isinstance(node, MappingNode):
         out: dict[str, Any] = {}
@@ -181,10 +179,7 @@ def _node_to_python(
             out[key] = _node_to_python(loader, value_node, source, (*path, key), lines)
         return out
     if isinstance(node, SequenceNode):
-        return [
-            _node_to_python(loader, item, source, (*path, str(i)), lines)
-            for i, item in enumerate(node.value)
-        ]
+        return [_node_to_python(loader, item, source, (*path, str(i)), lines) for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError, TypeError) as exc:
@@ -214,9 +209,7 @@ def _parse_yaml(text: str, source: str, lines: dict[Path_, int] | None = None) -
             problem = _one_line(exc.problem or exc.context or "syntax error")
             mark = exc.problem_mark or exc.context_mark
             where = f" at {_where(mark)}" if mark is not None else ""
-            raise ScenarioError(
-                source, problem=f"not valid YAML{where}: {problem}", allowed="YAML text"
-            ) from None
+            raise ScenarioError(source, problem=f"not valid YAML{where}: {problem}", allowed="YAML text") from None
         except yaml.reader.ReaderError as exc:
             raise ScenarioError(
                 source,
@@ -226,13 +219,9 @@ def _parse_yaml(text: str, source: str, lines: dict[Path_, int] | None = None) -
                 allowed="printable UTF-8 text",
             ) from None
         except yaml.YAMLError as exc:
-            raise ScenarioError(
-                source, problem=f"not valid YAML: {_one_line(exc)}", allowed="YAML text"
-            ) from None
+            raise ScenarioError(source, problem=f"not valid YAML: {_one_line(exc)}", allowed="YAML text") from None
         except RecursionError:
-            raise ScenarioError(
-                source, problem="YAML nested too deeply", allowed="sections of parameters"
-            ) from None
+            raise ScenarioError(source, problem="YAML nested too deeply", allowed="sections of parameters") from None
         if node is None:
             return None
         return _node_to_python(loader, node, source, (), lines)
@@ -347,9 +336,7 @@ def _check_keys(data: Mapping[str, Any], source: str, prefix: Path_ = ()) -> Non
     for key, value in data.items():
         path = (*prefix, key)
         if not isinstance(key, str):
-            raise ScenarioError(
-                source, ".".join(map(str, path)), problem="key is not text", allowed="text keys"
-            )
+            raise ScenarioError(source, ".".join(map(str, path)), problem="key is not text", allowed="text keys")
         if not prefix:
             if key not in Scenario.model_fields:
                 raise _unknown_key(source, path, value)
@@ -438,11 +425,7 @@ def _origin(origins: Origins, loc: tuple[Any, ...], default: str) -> tuple[str, 
 def _validation_error(exc: ValidationError, origins: Origins, default_source: str) -> ScenarioError:
     """One line from pydantic's first error (and how many more there were)."""
     errors = exc.errors(include_url=False)
-    more = (
-        f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-        if len(errors) > 1
-        else ""
-    )
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     err = errors[0]
     loc = tuple(err.get("loc", ()))
     if not loc:  # cross-field check of the model validator
@@ -454,9 +437,7 @@ def _validation_error(exc: ValidationError, origins: Origins, default_source: st
         m = re.match(r"([a-z_]+\.[a-z_]+)", problem)
         if m:
             source = _origin(origins, tuple(m.group(1).split(".")), default_source)[0]
-        return ScenarioError(
-            source, problem=problem, allowed=(allowed or "consistent values") + more
-        )
+        return ScenarioError(source, problem=problem, allowed=(allowed or "consistent values") + more)
     dotted = ".".join(str(p) for p in loc)
     source, line = _origin(origins, loc, default_source)
     if err.get("type") == "extra_forbidden":
@@ -510,9 +491,7 @@ def _load_file(path: Path, chain: tuple[Path, ...], shown: str) -> tuple[dict[st
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        kind = (
-            "a list" if isinstance(data, list) else f"a single value ({ScenarioError.short(data)})"
-        )
+        kind = "a list" if isinstance(data, list) else f"a single value ({ScenarioError.short(data)})"
         raise ScenarioError(
             shown,
             problem=f"the top level is {kind}, not a mapping",
@@ -574,9 +553,7 @@ def _load_file(path: Path, chain: tuple[Path, ...], shown: str) -> tuple[dict[st
     return merged, origins
 
 
-def _apply_overrides(
-    merged: dict[str, Any], overrides: Mapping[str, Any], origins: Origins, source: str
-) -> None:
+def _apply_overrides(merged: dict[str, Any], overrides: Mapping[str, Any], origins: Origins, source: str) -> None:
     for raw_key, value in overrides.items():
         if not isinstance(raw_key, str):
             raise ScenarioError(
@@ -684,9 +661,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
         try:
             value = _parse_yaml(text, "--set")
         except ScenarioError as exc:
-            raise ScenarioError(
-                "--set", key, text, allowed=exc.allowed, problem=exc.problem
-            ) from None
+            raise ScenarioError("--set", key, text, allowed=exc.allowed, problem=exc.problem) from None
         out[key] = value
     return out
 

@@ -88,7 +88,7 @@ class Service(Section):
     exception_time_min: float = P(6.0, 0.0, 240.0, "min", "Extra frontline time to handle an exception (listen, decide, document).")
     data_access: float = P(0.5, 0.0, 1.0, "index [0,1]", "Frontline access to customer data: 1 cuts handle time by 20 % and raises resolution.")
     base_resolution: float = P(0.68, 0.0, 1.0, "probability", "Probability an average, fully ramped, moderately engaged employee resolves a contact; first-contact resolution of about 70 % is typical.")
-    target_occupancy: float = P(0.80, 0.3, 1.0, "share of available time", "Sustainable frontline occupancy (75-85 %); above it employees feel pressure and cut corners.")
+    target_occupancy: float = P(0.85, 0.3, 1.0, "share of available time", "Occupancy above which staff feel pressure, cut corners and build up stress (75-85 % is sustainable; above 85-90 % for long, quality falls and attrition rises).")
 
 
 class ServicePhilosophy(Section):
@@ -184,13 +184,13 @@ class PeopleFirst(Section):
 class Engagement(Section):
     """How engagement forms and moves (behavioural constants)."""
 
-    baseline: float = P(0.12, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
+    baseline: float = P(0.095, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
     initial_sd: float = P(0.15, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
     engaged_threshold: float = P(0.6, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
     adjustment_days: float = P(60.0, 1.0, 3650.0, "days", "Time constant with which engagement moves toward its target.")
-    noise_sd: float = P(0.025, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
+    noise_sd: float = P(0.02, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
     weight_autonomy: float = P(0.15, 0.0, 1.0, "weight", "Weight of felt autonomy in target engagement.")
-    weight_leadership: float = P(0.30, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
+    weight_leadership: float = P(0.35, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
     weight_people_first: float = P(0.10, 0.0, 1.0, "weight", "Weight of people-first investment in target engagement.")
     weight_fit: float = P(0.08, 0.0, 1.0, "weight", "Weight of the employee's culture fit in target engagement.")
     weight_mirror: float = P(0.15, 0.0, 1.0, "weight", "Weight of the experience of customers served (the satisfaction mirror: happy customers lift staff).")
@@ -201,8 +201,8 @@ class Engagement(Section):
 class Turnover(Section):
     """Quits."""
 
-    base_quit_per_year: float = P(0.33, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
-    engagement_slope: float = P(2.5, 0.0, 20.0, "log-hazard per engagement unit", "How steeply the quit hazard falls with engagement (top vs bottom quartile: 21-51 % lower turnover, Gallup).")
+    base_quit_per_year: float = P(0.37, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
+    engagement_slope: float = P(1.3, 0.0, 20.0, "log-hazard per engagement unit", "How steeply the quit hazard falls with engagement (top vs bottom quartile: 21-51 % lower turnover, Gallup).")
     fit_slope: float = P(1.5, 0.0, 20.0, "log-hazard per fit unit", "How steeply the quit hazard falls with culture fit.")
     stress_slope: float = P(1.0, 0.0, 20.0, "log-hazard per stress unit", "How steeply the quit hazard rises with stress.")
     people_first_effect: float = P(0.4, 0.0, 1.0, "share", "Reduction of the quit hazard at people-first level 1 (pay, wellbeing, schedules).")
@@ -243,10 +243,11 @@ class Budget(Section):
     """The operations-focused budget rule."""
 
     cost_cutting: bool = P(False, None, None, "flag", "Whether the firm cuts training and freezes hiring when trailing profit margin falls short of target.")
-    target_margin: float = P(0.15, -1.0, 1.0, "profit/revenue", "Profit margin below which the budget rule cuts.")
+    target_margin: float = P(0.10, -1.0, 1.0, "profit/revenue", "Profit margin below which the budget rule cuts.")
     review_days: float = P(30.0, 1.0, 365.0, "days", "Smoothing window of the profit margin the rule watches.")
     training_cut: float = P(0.5, 0.0, 1.0, "share of hours", "Share of training hours cut while the rule binds.")
     hiring_freeze: bool = P(True, None, None, "flag", "Whether vacancies stay open while the rule binds.")
+    min_staffing_share: float = P(0.85, 0.0, 1.0, "share of planned headcount", "A hiring freeze never lets a role's headcount fall below this share of plan (a lean firm, not a closed one).")
 
 
 class Erosion(Section):
@@ -254,7 +255,7 @@ class Erosion(Section):
 
     pressure_days: float = P(14.0, 1.0, 365.0, "days", "Smoothing window over which employees perceive work pressure.")
     time_elasticity: float = P(-0.6, -3.0, 0.0, "elasticity", "Elasticity of time per task to work pressure (about -0.6, Oliva & Sterman 2001).")
-    min_time_factor: float = P(0.6, 0.1, 1.0, "ratio", "Floor of the time-per-task factor under pressure.")
+    min_time_factor: float = P(0.6, 0.1, 1.0, "ratio", "Floor of the time actually spent per task relative to the original standard (pressure and erosion together): some work cannot be skipped.")
     quality_elasticity: float = P(0.7, 0.0, 3.0, "elasticity", "Elasticity of resolution probability to time spent relative to the standard.")
     erosion_days: float = P(133.0, 1.0, 3650.0, "days", "Time constant with which the service standard erodes toward practice (about 19 weeks).")
     recovery_days: float = P(1095.0, 1.0, 36500.0, "days", "Time constant with which an eroded standard recovers once pressure eases (slow: erosion is sticky).")

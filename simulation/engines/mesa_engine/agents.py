@@ -24,8 +24,15 @@ class Customer(mesa.Agent):
         referred: whether the customer came through a referral.
     """
 
-    def __init__(self, model: mesa.Model, segment: int, satisfaction: float, propensity: float,
-                 sensitivity: float, referred: bool = False):
+    def __init__(
+        self,
+        model: mesa.Model,
+        segment: int,
+        satisfaction: float,
+        propensity: float,
+        sensitivity: float,
+        referred: bool = False,
+    ):
         super().__init__(model)
         self.segment = segment
         self.satisfaction = satisfaction
@@ -44,8 +51,17 @@ class Employee(mesa.Agent):
     ongoing support. ``productivity`` is the ramp-up factor of a new hire.
     """
 
-    def __init__(self, model: mesa.Model, role: str, technical: float, soft: float, fit: float,
-                 engagement: float, manager: Manager, tenure_days: float = 0.0):
+    def __init__(
+        self,
+        model: mesa.Model,
+        role: str,
+        technical: float,
+        soft: float,
+        fit: float,
+        engagement: float,
+        manager: Manager,
+        tenure_days: float = 0.0,
+    ):
         super().__init__(model)
         self.role = role
         self.technical_innate = technical

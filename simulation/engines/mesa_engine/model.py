@@ -75,8 +75,9 @@ class FirmModel(mesa.Model):
         rows: one dict of metrics per simulated day.
     """
 
-    def __init__(self, scenario: Scenario | None = None, seed: int = 0, replication: int = 0,
-                 trace_day: int | None = None):
+    def __init__(
+        self, scenario: Scenario | None = None, seed: int = 0, replication: int = 0, trace_day: int | None = None
+    ):
         self.scenario = s = scenario if scenario is not None else Scenario()
         self.streams = streams(seed, replication)
         init = self.streams["init"]
@@ -89,8 +90,12 @@ class FirmModel(mesa.Model):
         self.rows: list[dict[str, float]] = []
 
         self.guidelines = s.empowerment.mode == "guidelines"
-        self.autonomy = mech.autonomy(self.guidelines, s.empowerment.discretion_limit_usd,
-                                      s.empowerment.autonomy_approval, s.empowerment.autonomy_guidelines)
+        self.autonomy = mech.autonomy(
+            self.guidelines,
+            s.empowerment.discretion_limit_usd,
+            s.empowerment.autonomy_approval,
+            s.empowerment.autonomy_guidelines,
+        )
         self.planned_frontline = round(s.firm.frontline * (1.0 + s.people_first.staffing_buffer * s.people_first.level))
         self.planned_back_office = s.firm.back_office
 
@@ -119,8 +124,12 @@ class FirmModel(mesa.Model):
         self.initial_customers = s.customers.initial
         for _ in range(s.customers.initial):
             segment = self._draw_segment(init, s.customers.opportunist_share)
-            self._add_customer(init, segment, _beta_mean_sd(init, s.customers.initial_satisfaction,
-                                                             s.customers.satisfaction_sd), referred=False)
+            self._add_customer(
+                init,
+                segment,
+                _beta_mean_sd(init, s.customers.initial_satisfaction, s.customers.satisfaction_sd),
+                referred=False,
+            )
 
     # ------------------------------------------------------------------ setup
 
@@ -145,8 +154,9 @@ class FirmModel(mesa.Model):
 
     def _add_employee(self, role: str, rng: np.random.Generator, tenure: float, initial: bool) -> Employee:
         s = self.scenario
-        technical, soft, fit = mech.hire_draw(rng, s.hiring.fit_weight, s.hiring.applicants_per_vacancy,
-                                              s.hiring.hero_share if role == FRONTLINE else 0.0)
+        technical, soft, fit = mech.hire_draw(
+            rng, s.hiring.fit_weight, s.hiring.applicants_per_vacancy, s.hiring.hero_share if role == FRONTLINE else 0.0
+        )
         manager = self._least_loaded_manager()
         emp = Employee(self, role, technical, soft, fit, 0.5, manager, tenure)
         manager.reports += 1
@@ -166,8 +176,18 @@ class FirmModel(mesa.Model):
     def _engagement_target(self, emp: Employee, mirror: float) -> float:
         s, e = self.scenario, self.scenario.engagement
         return mech.engagement_target(
-            e.baseline, self.autonomy, emp.manager.consistency, s.people_first.level, emp.fit, mirror, emp.stress,
-            e.weight_autonomy, e.weight_leadership, e.weight_people_first, e.weight_fit, e.weight_mirror,
+            e.baseline,
+            self.autonomy,
+            emp.manager.consistency,
+            s.people_first.level,
+            emp.fit,
+            mirror,
+            emp.stress,
+            e.weight_autonomy,
+            e.weight_leadership,
+            e.weight_people_first,
+            e.weight_fit,
+            e.weight_mirror,
             e.weight_overload,
         )
 
@@ -175,7 +195,9 @@ class FirmModel(mesa.Model):
         t = self.scenario.training
         soft_h = hours * t.soft_skill_share
         tech_h = hours - soft_h
-        emp.technical_trained = mech.training_decay(emp.technical_trained, t.half_life_technical_days, t.ongoing_support)
+        emp.technical_trained = mech.training_decay(
+            emp.technical_trained, t.half_life_technical_days, t.ongoing_support
+        )
         emp.soft_trained = mech.training_decay(emp.soft_trained, t.half_life_soft_days, t.ongoing_support)
         emp.technical_trained += mech.training_gain(emp.technical, tech_h, t.gain_per_100h)
         emp.soft_trained += mech.training_gain(emp.soft, soft_h, t.gain_per_100h)
@@ -199,8 +221,12 @@ class FirmModel(mesa.Model):
             gate_share = min(1.0, s.scale.control_drift * max(growth, 0.0))
         params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
         # Re-gated decisions take autonomy back (control drift of a growing firm).
-        base_autonomy = mech.autonomy(self.guidelines, s.empowerment.discretion_limit_usd,
-                                      s.empowerment.autonomy_approval, s.empowerment.autonomy_guidelines)
+        base_autonomy = mech.autonomy(
+            self.guidelines,
+            s.empowerment.discretion_limit_usd,
+            s.empowerment.autonomy_approval,
+            s.empowerment.autonomy_guidelines,
+        )
         self.autonomy = base_autonomy + (s.empowerment.autonomy_approval - base_autonomy) * gate_share
         manager_servers = max(1, round(len(self.managers) * s.managers.availability))
 
@@ -227,8 +253,22 @@ class FirmModel(mesa.Model):
         self._budget_rule(revenue, profit)
 
         # 7. Metrics.
-        self.rows.append(self._row(stats, churned, referrals, paid, revenue, costs, profit, quits, quits_early,
-                                   hires, occupancy, training_hours))
+        self.rows.append(
+            self._row(
+                stats,
+                churned,
+                referrals,
+                paid,
+                revenue,
+                costs,
+                profit,
+                quits,
+                quits_early,
+                hires,
+                occupancy,
+                training_hours,
+            )
+        )
         for cust in self.customers:
             cust.tenure_days += 1
         for emp in self.frontline + self.back_office:
@@ -278,9 +318,15 @@ class FirmModel(mesa.Model):
         stay = []
         churned = 0
         for cust, draw in zip(self.customers, u, strict=True):
-            p = mech.churn_probability(cust.satisfaction, s.pricing.price_premium, cust.sensitivity,
-                                       lo.churn_per_year, lo.reference_satisfaction, lo.churn_slope,
-                                       lo.price_elasticity)
+            p = mech.churn_probability(
+                cust.satisfaction,
+                s.pricing.price_premium,
+                cust.sensitivity,
+                lo.churn_per_year,
+                lo.reference_satisfaction,
+                lo.churn_slope,
+                lo.price_elasticity,
+            )
             if draw < p:
                 churned += 1
                 cust.remove()
@@ -295,14 +341,19 @@ class FirmModel(mesa.Model):
         rng = self.streams["acquisition"]
         promoters = sum(1 for c in self.customers if c.satisfaction >= lo.promoter_threshold)
         detractors = sum(1 for c in self.customers if c.satisfaction < lo.detractor_threshold)
-        rate = mech.referral_rate(promoters, detractors, lo.referrals_per_promoter_year, lo.deterrence_per_detractor_year)
+        rate = mech.referral_rate(
+            promoters, detractors, lo.referrals_per_promoter_year, lo.deterrence_per_detractor_year
+        )
         referrals = int(rng.poisson(rate))
-        paid = int(rng.poisson(s.marketing.paid_acquisition_share_per_year * self.initial_customers / mech.DAYS_PER_YEAR))
+        paid = int(
+            rng.poisson(s.marketing.paid_acquisition_share_per_year * self.initial_customers / mech.DAYS_PER_YEAR)
+        )
         if stats.abusive_claims:
             today = stats.abusive_granted / stats.abusive_claims
             self.abuse_grant_rate = mech.smooth(self.abuse_grant_rate, today, ABUSE_MEMORY_DAYS)
-        share = mech.new_opportunist_share(s.customers.opportunist_share, s.recovery.generosity,
-                                           self.abuse_grant_rate, lo.opportunist_attraction)
+        share = mech.new_opportunist_share(
+            s.customers.opportunist_share, s.recovery.generosity, self.abuse_grant_rate, lo.opportunist_attraction
+        )
         for i in range(referrals + paid):
             segment = self._draw_segment(rng, share)
             sat = _beta_mean_sd(rng, s.customers.initial_satisfaction, s.customers.satisfaction_sd)
@@ -344,15 +395,28 @@ class FirmModel(mesa.Model):
             stay = []
             u = rng.random(len(staff))
             for emp, draw in zip(staff, u, strict=True):
-                p = mech.quit_probability(emp.engagement, emp.tenure_days, emp.fit, emp.stress, s.people_first.level,
-                                          t.base_quit_per_year, t.engagement_slope, t.fit_slope, t.stress_slope,
-                                          t.people_first_effect, t.early_tenure_days, t.early_tenure_multiplier)
+                p = mech.quit_probability(
+                    emp.engagement,
+                    emp.tenure_days,
+                    emp.fit,
+                    emp.stress,
+                    s.people_first.level,
+                    t.base_quit_per_year,
+                    t.engagement_slope,
+                    t.fit_slope,
+                    t.stress_slope,
+                    t.people_first_effect,
+                    t.early_tenure_days,
+                    t.early_tenure_multiplier,
+                )
                 if draw < p:
                     quits += 1
                     early += int(emp.tenure_days < t.early_tenure_days)
                     emp.manager.reports -= 1
                     emp.remove()
-                    due = self.day + float(self.streams["hiring"].gamma(VACANCY_SHAPE, s.hiring.time_to_fill_days / VACANCY_SHAPE))
+                    due = self.day + float(
+                        self.streams["hiring"].gamma(VACANCY_SHAPE, s.hiring.time_to_fill_days / VACANCY_SHAPE)
+                    )
                     self.vacancies.append([role, due])
                 else:
                     stay.append(emp)
@@ -365,15 +429,17 @@ class FirmModel(mesa.Model):
     def _fill_vacancies(self) -> tuple[int, float]:
         """Hire into vacancies that are due; returns the hires and their hiring and onboarding cost."""
         s = self.scenario
-        if self.budget_cut and s.budget.hiring_freeze:
-            for v in self.vacancies:  # due vacancies wait; they are filled the first day the freeze lifts
-                v[1] = max(v[1], self.day + 1)
-            return 0, 0.0
         rng = self.streams["hiring"]
         hires, cost = 0, 0.0
         still_open = []
+        planned = {FRONTLINE: self.planned_frontline, BACK_OFFICE: self.planned_back_office}
+        staffed = {FRONTLINE: len(self.frontline), BACK_OFFICE: len(self.back_office)}
+        freeze = self.budget_cut and s.budget.hiring_freeze
         for role, due in self.vacancies:
-            if due <= self.day:
+            # A freeze holds due vacancies open, but never below the minimum staffing share.
+            frozen = freeze and staffed[role] >= s.budget.min_staffing_share * planned[role]
+            if due <= self.day and not frozen:
+                staffed[role] += 1
                 self._add_employee(role, rng, 0.0, initial=False)
                 hires += 1
                 cost += self._annual_pay(role) * s.hiring.replacement_cost_share
@@ -393,12 +459,15 @@ class FirmModel(mesa.Model):
         # The load at the standard's pace: what occupancy would be without today's corner cutting.
         demanded = occupancy * self.service_standard / max(self.time_factor, 1e-9)
         self.pressure = mech.smooth(self.pressure, demanded / self.scenario.service.target_occupancy, er.pressure_days)
-        practice = self.service_standard * mech.time_pressure_factor(self.pressure, er.time_elasticity, er.min_time_factor)
+        practice = mech.time_factor(self.service_standard, self.pressure, er.time_elasticity, er.min_time_factor)
         self.service_standard = mech.standard_update(self.service_standard, practice, er.erosion_days, er.recovery_days)
-        self.time_factor = self.service_standard * mech.time_pressure_factor(self.pressure, er.time_elasticity,
-                                                                             er.min_time_factor)
+        self.time_factor = mech.time_factor(
+            self.service_standard, self.pressure, er.time_elasticity, er.min_time_factor
+        )
 
-    def _ledger(self, stats: DayStats, training_hours: float, hiring_cost: float, paid: int) -> tuple[dict[str, float], float]:
+    def _ledger(
+        self, stats: DayStats, training_hours: float, hiring_cost: float, paid: int
+    ) -> tuple[dict[str, float], float]:
         s = self.scenario
         f = s.firm
         per_day = 1.0 / mech.DAYS_PER_YEAR
@@ -424,7 +493,9 @@ class FirmModel(mesa.Model):
         }
         costs["total"] = sum(costs[k] for k in COST_CATEGORIES)
         # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
-        revenue = (stats.served - stats.served_repeats) * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
+        revenue = (
+            (stats.served - stats.served_repeats) * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
+        )
         return costs, revenue
 
     def _annual_pay(self, role: str) -> float:
@@ -438,9 +509,21 @@ class FirmModel(mesa.Model):
         margin = self.profit_smooth / self.revenue_smooth if self.revenue_smooth > 0 else -1.0
         self.budget_cut = bool(b.cost_cutting and margin < b.target_margin)
 
-    def _row(self, st: DayStats, churned: int, referrals: int, paid: int, revenue: float, costs: dict[str, float],
-             profit: float, quits: int, quits_early: int, hires: int, occupancy: float,
-             training_hours: float) -> dict[str, float]:
+    def _row(
+        self,
+        st: DayStats,
+        churned: int,
+        referrals: int,
+        paid: int,
+        revenue: float,
+        costs: dict[str, float],
+        profit: float,
+        quits: int,
+        quits_early: int,
+        hires: int,
+        occupancy: float,
+        training_hours: float,
+    ) -> dict[str, float]:
         lo = self.scenario.loyalty
         n = len(self.customers)
         sat = np.fromiter((c.satisfaction for c in self.customers), dtype=float, count=n)

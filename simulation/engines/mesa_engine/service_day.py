@@ -174,8 +174,15 @@ def _gamma(rng: Any, mean: float, cv: float) -> float:
 class _Day:
     """The processes of one day; state lives here so the generators stay short."""
 
-    def __init__(self, p: DayParams, frontline: list, back_office: list, manager_servers: int,
-                 rngs: dict[str, Any], trace: list | None):
+    def __init__(
+        self,
+        p: DayParams,
+        frontline: list,
+        back_office: list,
+        manager_servers: int,
+        rngs: dict[str, Any],
+        trace: list | None,
+    ):
         self.p = p
         self.env = simpy.Environment()
         self.front = simpy.Store(self.env)
@@ -278,10 +285,19 @@ class _Day:
             else:
                 outcome = mech.UNRESOLVED
 
-        p_res = mech.resolution_probability(
-            p.base_resolution, emp.technical, emp.soft, emp.engagement, p.data_access,
-            emp.productivity, p.time_factor, p.quality_elasticity,
-        ) * (1.0 - p.transfer_penalty) ** failed
+        p_res = (
+            mech.resolution_probability(
+                p.base_resolution,
+                emp.technical,
+                emp.soft,
+                emp.engagement,
+                p.data_access,
+                emp.productivity,
+                p.time_factor,
+                p.quality_elasticity,
+            )
+            * (1.0 - p.transfer_penalty) ** failed
+        )
         resolved = self.r_srv.random() < p_res and outcome != mech.UNRESOLVED
         factor = mech.problem_outcome_factor(outcome, claim > p.large_claim_usd, adequacy, delay, p.speed_scale_min)
         experience = mech.experience_score(
@@ -315,7 +331,9 @@ class _Day:
                 bget = self.back.get()
                 worker = yield bget
                 t0 = env.now
-                mean = mech.service_time_mean(p.backoffice_time_min, worker.technical, 0.0, worker.productivity, p.time_factor)
+                mean = mech.service_time_mean(
+                    p.backoffice_time_min, worker.technical, 0.0, worker.productivity, p.time_factor
+                )
                 yield env.timeout(_gamma(self.r_hand, mean, p.time_cv))
                 worker.busy_min += env.now - t0
                 worker.served += 1
