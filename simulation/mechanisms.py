@@ -202,6 +202,18 @@ def experience_score(
 
 
 @njit(cache=True)
+def value_for_money(price_premium: float, price_sensitivity: float, value_weight: float) -> float:
+    """Multiplier on an encounter's experience from the price paid, in [0, 1].
+
+    Claim: the price paid is part of the experience (model.md, process 5): a
+    premium lowers perceived value for price-sensitive customers. Customers
+    say they would pay up to 16 % more for a great experience (PwC 2018), so
+    the penalty is small: ``1 - value_weight * premium * sensitivity``.
+    """
+    return clip01(1.0 - value_weight * max(price_premium, 0.0) * clip01(price_sensitivity))
+
+
+@njit(cache=True)
 def satisfaction_update(satisfaction: float, experience: float, rate: float) -> float:
     """Satisfaction moves a share ``rate`` of the way toward each encounter's experience.
 
@@ -316,7 +328,7 @@ def handoff_failure_probability(base_failure: float, internal_orientation: float
 def autonomy(
     guidelines: bool, discretion_limit_usd: float, autonomy_approval: float, autonomy_guidelines: float
 ) -> float:
-    """Felt autonomy of a frontline employee under the empowerment policy.
+    """Felt autonomy of employees under the empowerment policy (before control drift re-gates decisions).
 
     Claim: approval gating takes autonomy away; guidelines give it in
     proportion to the authority (discretion limit) they carry.

@@ -72,7 +72,7 @@ _M = [
     Metric("contacts", "contacts/day", "flow", "Service contacts that arrived (first and repeat)."),
     Metric("served", "contacts/day", "flow", "Contacts served by the frontline."),
     Metric("abandoned", "contacts/day", "flow", "Contacts that reneged in the queue."),
-    Metric("revenue", "USD/day", "flow", "Contribution from served contacts, including the price premium."),
+    Metric("revenue", "USD/day", "flow", "Contribution from served first contacts, including the price premium (repeats of unresolved contacts earn nothing)."),
     *[Metric(f"cost_{k}", "USD/day", "flow", v) for k, v in COST_CATEGORIES.items()],
     Metric("cost_total", "USD/day", "flow", "Sum of all cost categories."),
     Metric("profit", "USD/day", "flow", "Revenue minus total cost."),

@@ -42,6 +42,7 @@ class FakeCustomer:
 
     segment: int = 0
     satisfaction: float = 0.8
+    sensitivity: float = 0.3
     expected_wait_min: float = 0.0
     pending_repeats: int = 0
 

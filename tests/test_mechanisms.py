@@ -451,3 +451,12 @@ def test_hire_draw_heroes_and_reproducibility() -> None:
         t, s, f = mech.hire_draw(rng, 0.3, 5, 1.0)
         assert t >= 0.95 and s >= 0.95 and 0.0 <= f <= 1.0
     assert _hires(0.3, 20, 5).tolist() == _hires(0.3, 20, 5).tolist()
+
+
+def test_value_for_money() -> None:
+    """Claim: the price paid is part of the experience; no premium or no sensitivity costs nothing."""
+    assert mech.value_for_money(0.0, 1.0, 0.5) == 1.0
+    assert mech.value_for_money(0.2, 0.0, 0.5) == 1.0
+    assert mech.value_for_money(0.1, 1.0, 0.5) == approx(0.95)
+    assert mech.value_for_money(0.1, 0.5, 0.5) > mech.value_for_money(0.1, 1.0, 0.5)
+    assert mech.value_for_money(5.0, 1.0, 5.0) == 0.0

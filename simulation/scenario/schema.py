@@ -130,7 +130,7 @@ class Compliance(Section):
     breach_penalty_usd: float = P(10000.0, 0.0, 2_200_000.0, "USD/breach", "Penalty per breach (HIPAA: about 145 to 73,000 USD per violation).")
     breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Largest probability that one discretionary grant breaches compliance; the actual probability grows with the discretion limit and is half this at reference_limit_usd. Manager-approved grants breach with this times gated_factor.")
     reference_limit_usd: float = P(250.0, 1.0, 1_000_000.0, "USD", "Discretion limit at which the breach probability is half its maximum.")
-    gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "Breach probability of a manager-approved decision relative to a discretionary one.")
+    gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "Breach probability of a manager-approved grant as a share of breach_probability (the maximum discretionary risk).")
 
 
 class Managers(Section):
@@ -230,6 +230,7 @@ class Pricing(Section):
 
     revenue_per_contact_usd: float = P(15.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
     price_premium: float = P(0.0, 0.0, 1.0, "share of base price", "Price premium over competitors (customers say they would pay up to 16 % more for a great experience, PwC 2018).")
+    value_weight: float = P(0.5, 0.0, 5.0, "experience lost per unit of premium x sensitivity", "How much the price paid lowers an encounter's experience (value for money): 1 - weight x premium x price sensitivity.")
 
 
 class Marketing(Section):
@@ -246,7 +247,7 @@ class Budget(Section):
     target_margin: float = P(0.10, -1.0, 1.0, "profit/revenue", "Profit margin below which the budget rule cuts.")
     review_days: float = P(30.0, 1.0, 365.0, "days", "Smoothing window of the profit margin the rule watches.")
     training_cut: float = P(0.5, 0.0, 1.0, "share of hours", "Share of training hours cut while the rule binds.")
-    hiring_freeze: bool = P(True, None, None, "flag", "Whether vacancies stay open while the rule binds.")
+    hiring_freeze: bool = P(True, None, None, "flag", "Whether due vacancies stay open while the rule binds (down to min_staffing_share of plan).")
     min_staffing_share: float = P(0.85, 0.0, 1.0, "share of planned headcount", "A hiring freeze never lets a role's headcount fall below this share of plan (a lean firm, not a closed one).")
 
 

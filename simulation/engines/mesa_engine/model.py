@@ -8,7 +8,8 @@ Order of one step (``FirmModel.step``), as in docs/ODD.md section 3:
 2. the service day in SimPy (:mod:`.service_day`);
 3. customers: churn, then referrals and paid acquisition;
 4. employees: stress, engagement, training and its decay, quits;
-5. vacancies: open ones are filled when due (unless a hiring freeze binds);
+5. vacancies: open ones are filled when due (a hiring freeze holds them open
+   while the role is staffed at or above the minimum staffing share);
 6. firm: work pressure, corner cutting and the service standard; ledgers;
    the budget rule;
 7. the day's row of metrics.
@@ -66,7 +67,8 @@ class FirmModel(mesa.Model):
         scenario: the validated scenario (defaults when ``None``).
         seed: the run's seed; with ``replication`` it determines every random stream.
         replication: replication index (selects the replication's streams).
-        trace_day: if set, the SimPy event trace of that day is kept in ``self.trace``.
+        trace_day: if set, the SimPy event trace of step ``trace_day`` (0-based; the row with
+            ``day == trace_day + 1`` in the daily table) is kept in ``self.trace``.
 
     Attributes:
         customers: active customers.
@@ -290,8 +292,8 @@ class FirmModel(mesa.Model):
     def _draw_contacts(self) -> list[tuple[float, Customer, bool]]:
         """Today's contacts: Poisson counts per customer plus repeats, at uniform times.
 
-        Each contact is ``(arrival_min, customer, is_repeat)``; a customer's
-        repeats are its last contacts of the day.
+        Each contact is ``(arrival_min, customer, is_repeat)``; repeats are
+        flagged (they earn no revenue) and arrive at independent uniform times.
         """
         rng = self.streams["arrivals"]
         if not self.customers:

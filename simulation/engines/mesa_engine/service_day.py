@@ -21,7 +21,7 @@ customer's contact count and uniform arrival times). Each contact:
 The day is self-contained: it needs duck-typed employee objects (attributes
 ``technical``, ``soft``, ``engagement``, ``productivity``, and counters
 ``busy_min``, ``served``, ``experience_sum``), customers (``segment``,
-``satisfaction``, ``expected_wait_min``, ``pending_repeats``), a
+``satisfaction``, ``sensitivity``, ``expected_wait_min``, ``pending_repeats``), a
 :class:`DayParams` and named generators (anything with ``random``,
 ``exponential``, ``gamma``, ``lognormal``), which lets tests script exact
 event traces.
@@ -90,6 +90,8 @@ class DayParams:
     regulated: bool = False
     breach_p_discretion: float = 0.0
     breach_p_gated: float = 0.0
+    price_premium: float = 0.0
+    value_weight: float = 0.5
 
 
 def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -> DayParams:
@@ -134,6 +136,8 @@ def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -
         regulated=s.compliance.regulated,
         breach_p_discretion=p_disc if co.regulated else 0.0,
         breach_p_gated=co.breach_probability * co.gated_factor if co.regulated else 0.0,
+        price_premium=s.pricing.price_premium,
+        value_weight=s.pricing.value_weight,
     )
 
 
@@ -300,6 +304,7 @@ class _Day:
         )
         resolved = self.r_srv.random() < p_res and outcome != mech.UNRESOLVED
         factor = mech.problem_outcome_factor(outcome, claim > p.large_claim_usd, adequacy, delay, p.speed_scale_min)
+        factor *= mech.value_for_money(p.price_premium, cust.sensitivity, p.value_weight)
         experience = mech.experience_score(
             wait, pm, resolved, mech.courtesy(emp.soft, emp.engagement), failed, p.transfer_penalty, factor
         )
