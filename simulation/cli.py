@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,7 +28,7 @@ from simulation.scenario.loader import (
     scenario_hash,
     shipped_scenarios,
 )
-from simulation.scenario.schema import Scenario, field_table
+from simulation.scenario.schema import field_table, format_value
 
 __all__ = ["app"]
 
@@ -72,39 +71,14 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _num(value: Any) -> str:
-    """A compact number for tables."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return "nan"
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-        if abs(value) >= 1000:
-            return f"{value:,.0f}"
+    """A result rounded for the terminal (4 significant digits, thousands separated)."""
+    if isinstance(value, float) and value != value:  # NaN
+        return "nan"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if isinstance(value, float) and not value.is_integer():
         return f"{value:.4g}"
-    return str(value)
-
-
-def _range_text(key: str, lo: Any, hi: Any) -> str:
-    section, name = key.split(".", 1)
-    section_type = Scenario.model_fields[section].annotation
-    field = section_type.model_fields[name]  # type: ignore[union-attr]
-    if typing.get_origin(field.annotation) is typing.Literal:
-        return " | ".join(str(c) for c in typing.get_args(field.annotation))
-    if field.annotation is bool:
-        return "true | false"
-    if lo is not None and hi is not None:
-        return f"{_num(lo)} to {_num(hi)}"
-    if lo is not None:
-        return f">= {_num(lo)}"
-    if hi is not None:
-        return f"<= {_num(hi)}"
-    return ""
+    return format_value(value)
 
 
 @app.command()
@@ -178,9 +152,9 @@ def params(
     if out.width < 110:
         # narrow terminal: one block per parameter reads better than a squeezed table
         for r in rows:
-            rng = _range_text(r["key"], r["min"], r["max"])
+            rng = r["range"]
             out.print(
-                f"{r['key']} = {_num(r['default'])} {r['unit']}" + (f"  ({rng})" if rng else ""),
+                f"{r['key']} = {format_value(r['default'])} {r['unit']}" + (f"  ({rng})" if rng else ""),
                 markup=False,
                 soft_wrap=True,
             )
@@ -196,9 +170,9 @@ def params(
     for r in rows:
         table.add_row(
             r["key"],
-            _num(r["default"]),
+            format_value(r["default"]),
             r["unit"],
-            _range_text(r["key"], r["min"], r["max"]),
+            r["range"],
             r["description"],
         )
     out.print(table)

@@ -24,13 +24,12 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from simulation.metrics import METRICS
-from simulation.scenario.schema import Scenario, field_table
+from simulation.scenario.schema import Scenario, field_table, format_value
 
 __all__ = [
     "BLOCKS",
@@ -48,42 +47,9 @@ logger = logging.getLogger(__name__)
 ODD_PATH = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
 
-def _number(value: Any) -> str:
-    """A compact, exact rendering of a default or a bound."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
-        return repr(value)
-    return str(value)
-
-
 def _cell(text: Any) -> str:
     """Text safe inside a Markdown table cell (no pipes, no line breaks)."""
     return " ".join(str(text).split()).replace("|", "\\|")
-
-
-def _range(key: str, lo: Any, hi: Any) -> str:
-    """The allowed values of a parameter: an interval, or the choices of a flag or a mode."""
-    section, name = key.split(".", 1)
-    section_type = Scenario.model_fields[section].annotation
-    annotation = section_type.model_fields[name].annotation  # type: ignore[union-attr]
-    if typing.get_origin(annotation) is typing.Literal:
-        return ", ".join(str(choice) for choice in typing.get_args(annotation))
-    if annotation is bool:
-        return "true, false"
-    if lo is not None and hi is not None:
-        return f"[{_number(lo)}, {_number(hi)}]"
-    if lo is not None:
-        return f"≥ {_number(lo)}"
-    if hi is not None:
-        return f"≤ {_number(hi)}"
-    return "any"
 
 
 def parameter_table_markdown() -> str:
@@ -100,9 +66,9 @@ def parameter_table_markdown() -> str:
             + " | ".join(
                 [
                     f"`{row['key']}`",
-                    _cell(_number(row["default"])),
+                    _cell(format_value(row["default"])),
                     _cell(row["unit"]),
-                    _cell(_range(row["key"], row["min"], row["max"])),
+                    _cell(row["range"]),
                     _cell(row["description"]),
                 ]
             )
@@ -173,8 +139,8 @@ def refresh_quoted_defaults(text: str) -> tuple[str, list[str]]:
             return m.group(0)
         if float(quoted.replace(",", "")) == float(value):
             return m.group(0)
-        changes.append(f"{key}: {quoted} -> {_number(value)}")
-        return f"`{key}` = {_number(value)}"
+        changes.append(f"{key}: {quoted} -> {format_value(value)}")
+        return f"`{key}` = {format_value(value)}"
 
     return QUOTED_DEFAULT.sub(swap, text), changes
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 __all__ = [
     "COST_CATEGORIES",
+    "COUNT_COLUMNS",
     "DAILY_COLUMNS",
     "HEADLINE",
     "KEY_COLUMNS",
@@ -62,26 +63,26 @@ COST_CATEGORIES: dict[str, str] = {
 }
 
 _M = [
-    Metric("active_customers", "customers", "level", "Active customers at the end of the day."),
-    Metric("churned", "customers/day", "flow", "Customers who left during the day."),
-    Metric("new_customers", "customers/day", "flow", "New customers during the day (referred plus paid)."),
-    Metric("referrals", "customers/day", "flow", "New customers brought by word of mouth."),
+    Metric("active_customers", "customers", "level", "Active customers at the end of the day.", "int64"),
+    Metric("churned", "customers/day", "flow", "Customers who left during the day.", "int64"),
+    Metric("new_customers", "customers/day", "flow", "New customers during the day (referred plus paid).", "int64"),
+    Metric("referrals", "customers/day", "flow", "New customers brought by word of mouth.", "int64"),
     Metric("satisfaction_mean", "satisfaction [0,1]", "level", "Mean satisfaction of active customers."),
     Metric("nps", "NPS points [-100,100]", "rate", "Net promoter score of active customers."),
     Metric("opportunist_share", "share of customers", "level", "Share of active customers who are opportunists."),
-    Metric("contacts", "contacts/day", "flow", "Service contacts that arrived (first and repeat)."),
-    Metric("served", "contacts/day", "flow", "Contacts served by the frontline."),
-    Metric("abandoned", "contacts/day", "flow", "Contacts that reneged in the queue."),
+    Metric("contacts", "contacts/day", "flow", "Service contacts that arrived (first and repeat).", "int64"),
+    Metric("served", "contacts/day", "flow", "Contacts served by the frontline.", "int64"),
+    Metric("abandoned", "contacts/day", "flow", "Contacts that reneged in the queue.", "int64"),
     Metric("revenue", "USD/day", "flow", "Contribution from served first contacts, including the price premium (repeats of unresolved contacts earn nothing)."),
     *[Metric(f"cost_{k}", "USD/day", "flow", v) for k, v in COST_CATEGORIES.items()],
     Metric("cost_total", "USD/day", "flow", "Sum of all cost categories."),
     Metric("profit", "USD/day", "flow", "Revenue minus total cost."),
-    Metric("employees", "employees", "level", "Employees on the payroll (frontline and back office)."),
-    Metric("frontline", "employees", "level", "Frontline employees on the payroll."),
-    Metric("quits", "employees/day", "flow", "Employees who quit during the day."),
-    Metric("quits_early_tenure", "employees/day", "flow", "Quits by employees still in their early-tenure window (first 90 days by default)."),
-    Metric("hires", "employees/day", "flow", "New hires who started during the day."),
-    Metric("vacancies", "positions", "level", "Open positions at the end of the day."),
+    Metric("employees", "employees", "level", "Employees on the payroll (frontline and back office).", "int64"),
+    Metric("frontline", "employees", "level", "Frontline employees on the payroll.", "int64"),
+    Metric("quits", "employees/day", "flow", "Employees who quit during the day.", "int64"),
+    Metric("quits_early_tenure", "employees/day", "flow", "Quits by employees still in their early-tenure window (first 90 days by default).", "int64"),
+    Metric("hires", "employees/day", "flow", "New hires who started during the day.", "int64"),
+    Metric("vacancies", "positions", "level", "Open positions at the end of the day.", "int64"),
     Metric("engagement_mean", "engagement [0,1]", "level", "Mean engagement of employees."),
     Metric("engaged_share", "share of employees", "level", "Share of employees above the engagement threshold."),
     Metric("stress_mean", "stress [0,1]", "level", "Mean stress of employees."),
@@ -89,15 +90,15 @@ _M = [
     Metric("wait_mean_min", "min", "rate", "Mean wait of served contacts in the frontline queue (average speed of answer)."),
     Metric("wait_p95_min", "min", "rate", "95th percentile of the served contacts' queue wait."),
     Metric("abandon_rate", "share of contacts", "rate", "Share of contacts that reneged."),
-    Metric("exceptions", "cases/day", "flow", "Exceptions raised (voiced problems and abusive claims)."),
-    Metric("abusive_claims", "cases/day", "flow", "Exceptions that were abusive claims by opportunists."),
-    Metric("escalations", "cases/day", "flow", "Exceptions sent to a manager for approval."),
+    Metric("exceptions", "cases/day", "flow", "Exceptions raised (voiced problems and abusive claims).", "int64"),
+    Metric("abusive_claims", "cases/day", "flow", "Exceptions that were abusive claims by opportunists.", "int64"),
+    Metric("escalations", "cases/day", "flow", "Exceptions sent to a manager for approval.", "int64"),
     Metric("approval_wait_mean_min", "min", "rate", "Mean wait from escalation to a manager's decision (0 when none)."),
-    Metric("grants", "cases/day", "flow", "Exceptions granted a recovery."),
-    Metric("breaches", "breaches/day", "flow", "Compliance breaches."),
+    Metric("grants", "cases/day", "flow", "Exceptions granted a recovery.", "int64"),
+    Metric("breaches", "breaches/day", "flow", "Compliance breaches.", "int64"),
     Metric("first_contact_resolution", "share of served contacts", "rate", "Share of served contacts resolved at the first contact."),
-    Metric("handoffs", "hand-offs/day", "flow", "Hand-offs to the back office (including rework)."),
-    Metric("handoff_failures", "hand-offs/day", "flow", "Hand-offs that failed and were reworked."),
+    Metric("handoffs", "hand-offs/day", "flow", "Hand-offs to the back office (including rework).", "int64"),
+    Metric("handoff_failures", "hand-offs/day", "flow", "Hand-offs that failed and were reworked.", "int64"),
     Metric("training_hours", "h/day", "flow", "Training hours delivered."),
     Metric("service_standard", "ratio", "level", "Service standard: time staff consider proper, relative to the original (erodes under pressure)."),
     Metric("budget_cut", "flag", "level", "1 while the cost-cutting budget rule binds."),
@@ -115,6 +116,9 @@ KEY_COLUMNS: tuple[str, ...] = ("scenario", "replication", "day")
 
 #: Metric columns of the daily table, in order.
 DAILY_COLUMNS: tuple[str, ...] = tuple(m.name for m in _M if m.kind != "derived")
+
+#: Daily columns that count whole things (customers, contacts, employees, cases): stored as int64.
+COUNT_COLUMNS: tuple[str, ...] = tuple(m.name for m in _M if m.kind != "derived" and m.dtype == "int64")
 
 #: Metrics shown in run summaries (the headline of loyalty, cost and attrition).
 HEADLINE: tuple[str, ...] = (

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 import pandas as pd
 
-from simulation.metrics import DAILY_COLUMNS, KEY_COLUMNS
+from simulation.metrics import DAILY_COLUMNS, KEY_COLUMNS, METRICS
 from simulation.scenario.schema import Scenario
 
 __all__ = ["ENGINES", "Progress", "run_replications", "run_mesa_replication"]
@@ -24,30 +24,6 @@ __all__ = ["ENGINES", "Progress", "run_replications", "run_mesa_replication"]
 Progress = Callable[[int, int], None]
 
 ENGINES: tuple[str, ...] = ("mesa",)
-
-# Count-like columns stored as integers; the rest as float64.
-_INT_COLUMNS = {
-    "active_customers",
-    "churned",
-    "new_customers",
-    "referrals",
-    "contacts",
-    "served",
-    "abandoned",
-    "employees",
-    "frontline",
-    "quits",
-    "quits_early_tenure",
-    "hires",
-    "vacancies",
-    "exceptions",
-    "abusive_claims",
-    "escalations",
-    "grants",
-    "breaches",
-    "handoffs",
-    "handoff_failures",
-}
 
 
 def run_mesa_replication(
@@ -116,6 +92,6 @@ def run_replications(
     wall = time.perf_counter() - t0
     daily = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KEY_COLUMNS, *DAILY_COLUMNS])
     for col in DAILY_COLUMNS:
-        daily[col] = daily[col].astype("int64" if col in _INT_COLUMNS else "float64")
+        daily[col] = daily[col].astype(METRICS[col].dtype)
     daily["scenario"] = daily["scenario"].astype("string")
     return daily, wall

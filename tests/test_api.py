@@ -13,34 +13,12 @@ import pytest
 
 import simulation
 from simulation import FocussimError, Results, Scenario, load_scenario, scenario_hash
-from simulation.metrics import DAILY_COLUMNS, HEADLINE, KEY_COLUMNS, METRICS
+from simulation.metrics import COUNT_COLUMNS, DAILY_COLUMNS, HEADLINE, KEY_COLUMNS, METRICS
 
 SMALL = {"customers.initial": 400, "firm.frontline": 5, "firm.back_office": 1, "firm.managers": 1}
 DAYS, REPS, SEED = 8, 3, 21
 
 #: Count-like metrics (customers, contacts, employees, cases): whole numbers.
-COUNT_COLUMNS = (
-    "active_customers",
-    "churned",
-    "new_customers",
-    "referrals",
-    "contacts",
-    "served",
-    "abandoned",
-    "employees",
-    "frontline",
-    "quits",
-    "quits_early_tenure",
-    "hires",
-    "vacancies",
-    "exceptions",
-    "abusive_claims",
-    "escalations",
-    "grants",
-    "breaches",
-    "handoffs",
-    "handoff_failures",
-)
 
 
 @pytest.fixture(scope="module")

@@ -118,7 +118,7 @@ def test_params_wide() -> None:
         cli.out.width = wide
     assert result.exit_code == 0, result.output
     assert "empowerment.discretion_limit_usd" in result.stdout
-    assert "approval | guidelines" in result.stdout
+    assert "approval, guidelines" in result.stdout
     assert "firm.frontline" not in result.stdout
 
 

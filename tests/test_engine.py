@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import simulation
 from simulation.engines.mesa_engine import FirmModel
-from simulation.metrics import COST_CATEGORIES, DAILY_COLUMNS
+from simulation.metrics import COST_CATEGORIES, COUNT_COLUMNS, DAILY_COLUMNS
 from simulation.scenario import load_scenario, shipped_scenarios
 
 SMALL: dict[str, Any] = {
@@ -46,28 +46,6 @@ TRACE_EVENTS = {
     "breach",
 }
 
-COUNT_COLUMNS = (
-    "active_customers",
-    "churned",
-    "new_customers",
-    "referrals",
-    "contacts",
-    "served",
-    "abandoned",
-    "employees",
-    "frontline",
-    "quits",
-    "quits_early_tenure",
-    "hires",
-    "vacancies",
-    "exceptions",
-    "abusive_claims",
-    "escalations",
-    "grants",
-    "breaches",
-    "handoffs",
-    "handoff_failures",
-)
 RATE_COLUMNS = (
     "abandon_rate",
     "first_contact_resolution",

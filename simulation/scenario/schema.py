@@ -14,6 +14,7 @@ name where practical (``_usd``, ``_min``, ``_days``, ``_per_year``).
 
 from __future__ import annotations
 
+import typing
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 __all__ = [
     "Scenario",
     "field_table",
+    "format_value",
 ]
 
 
@@ -327,10 +329,40 @@ class Scenario(BaseModel):
         return out
 
 
+def format_value(value: Any) -> str:
+    """A compact, exact rendering of a default or a bound (``10,000``, ``0.25``, ``true``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _range_text(annotation: Any, lo: Any, hi: Any) -> str:
+    """The allowed values: the choices of a mode or a flag, or an interval."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return ", ".join(str(choice) for choice in typing.get_args(annotation))
+    if annotation is bool:
+        return "true, false"
+    if lo is not None and hi is not None:
+        return f"[{format_value(lo)}, {format_value(hi)}]"
+    if lo is not None:
+        return f"≥ {format_value(lo)}"
+    if hi is not None:
+        return f"≤ {format_value(hi)}"
+    return "any"
+
+
 def field_table() -> list[dict[str, Any]]:
     """Every parameter: dotted key, default, unit, allowed range and description.
 
-    Used by the docs (ODD parameter table), ``focussim params`` and tests.
+    Each row has ``key``, ``default``, ``unit``, ``min``, ``max``, ``range``
+    (the allowed values as text) and ``description``. Used by the docs (ODD
+    parameter table), ``focussim params`` and tests.
     """
     rows = []
     for section_name, section_field in Scenario.model_fields.items():
@@ -350,6 +382,7 @@ def field_table() -> list[dict[str, Any]]:
                     "unit": extra.get("unit", ""),
                     "min": lo,
                     "max": hi,
+                    "range": _range_text(f.annotation, lo, hi),
                     "description": f.description or "",
                 }
             )
