@@ -270,6 +270,26 @@ def referral_rate(promoters: float, detractors: float, per_promoter_year: float,
 
 
 @njit(cache=True)
+def paid_acquisition_rate(
+    active: float,
+    target: float,
+    baseline_per_day: float,
+    catch_up_days: float,
+    cap_per_day: float,
+) -> float:
+    """Expected customers bought by marketing per day.
+
+    Claim: marketing acquires the rest: always-on marketing buys a baseline,
+    and the firm buys the gap between its customer target and its active
+    base (what churn took and referrals did not replace) at a set pace,
+    within a budget cap. Acquiring a customer costs 5-25x keeping one, so a
+    firm that loses customers pays to stand still.
+    """
+    gap = max(target - active, 0.0)
+    return baseline_per_day + min(gap / max(catch_up_days, 1.0), cap_per_day)
+
+
+@njit(cache=True)
 def net_promoter_score(promoters: float, detractors: float, n: float) -> float:
     """NPS in [-100, 100]: promoters minus detractors, in percent of customers."""
     if n <= 0.0:

@@ -460,3 +460,11 @@ def test_value_for_money() -> None:
     assert mech.value_for_money(0.1, 1.0, 0.5) == approx(0.95)
     assert mech.value_for_money(0.1, 0.5, 0.5) > mech.value_for_money(0.1, 1.0, 0.5)
     assert mech.value_for_money(5.0, 1.0, 5.0) == 0.0
+
+
+def test_paid_acquisition_buys_the_rest() -> None:
+    """Claim: marketing buys the gap to target (at the catch-up pace, within the cap) on top of a baseline."""
+    assert mech.paid_acquisition_rate(5000.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3)
+    assert mech.paid_acquisition_rate(5100.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3)  # above target: baseline only
+    assert mech.paid_acquisition_rate(4940.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3 + 2.0)
+    assert mech.paid_acquisition_rate(1000.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3 + 5.0)  # budget cap

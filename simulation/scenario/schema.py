@@ -238,7 +238,10 @@ class Pricing(Section):
 class Marketing(Section):
     """Paid customer acquisition."""
 
-    paid_acquisition_share_per_year: float = P(0.07, 0.0, 10.0, "new customers/initial customer/yr", "Customers bought by marketing each year as a share of the initial customer base (Poisson arrivals; about 1 a day at the default size).")
+    paid_acquisition_share_per_year: float = P(0.02, 0.0, 10.0, "new customers/initial customer/yr", "Always-on (brand) marketing: customers bought each year as a share of the initial customer base, whatever the gap to target (Poisson).")
+    growth_target_per_year: float = P(0.0, -0.5, 1.0, "share/yr", "Growth of the customer base the firm aims for (0 = hold the initial base); marketing buys the rest of the gap that referrals leave.")
+    catch_up_days: float = P(30.0, 1.0, 3650.0, "days", "Marketing buys the gap between the target and the active base at this pace (gap / catch_up_days customers a day).")
+    max_paid_share_per_year: float = P(0.5, 0.0, 10.0, "new customers/initial customer/yr", "Marketing budget cap: at most this share of the initial base bought per year to close the gap.")
     acquisition_cost_usd: float = P(600.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
 
 

@@ -347,9 +347,17 @@ class FirmModel(mesa.Model):
             promoters, detractors, lo.referrals_per_promoter_year, lo.deterrence_per_detractor_year
         )
         referrals = int(rng.poisson(rate))
-        paid = int(
-            rng.poisson(s.marketing.paid_acquisition_share_per_year * self.initial_customers / mech.DAYS_PER_YEAR)
+        mk = s.marketing
+        target = self.initial_customers * (1.0 + mk.growth_target_per_year) ** ((self.day + 1) / mech.DAYS_PER_YEAR)
+        per_day = self.initial_customers / mech.DAYS_PER_YEAR
+        rate = mech.paid_acquisition_rate(
+            len(self.customers) + referrals,
+            target,
+            mk.paid_acquisition_share_per_year * per_day,
+            mk.catch_up_days,
+            mk.max_paid_share_per_year * per_day,
         )
+        paid = int(rng.poisson(rate))
         if stats.abusive_claims:
             today = stats.abusive_granted / stats.abusive_claims
             self.abuse_grant_rate = mech.smooth(self.abuse_grant_rate, today, ABUSE_MEMORY_DAYS)
