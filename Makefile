@@ -21,6 +21,7 @@ demo: setup
 ## test: lint, then the whole test suite (statistical and calibration checks included)
 test: setup
 	$(BIN)/ruff check simulation tests experiments
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 ## test-fast: skip the slow statistical and calibration tests
@@ -29,6 +30,8 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check simulation tests experiments
+	$(BIN)/ruff format --check simulation tests experiments
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -9,8 +9,6 @@ as shades, units on every axis.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import matplotlib
 
 matplotlib.use("Agg")  # files, not windows: safe on servers and in CI
@@ -53,13 +51,10 @@ def band_plot(
     column: str,
     colours: dict,
     ylabel: str,
-    scale: Callable[[pd.Series], pd.Series] | None = None,
 ) -> None:
     """Median line with 50 % and 90 % bands across replications, one colour per scenario."""
     for scenario, g in daily.groupby("scenario", sort=False):
         values = g.pivot_table(index="day", columns="replication", values=column)
-        if scale is not None:
-            values = scale(values)
         q = values.quantile([0.05, 0.25, 0.5, 0.75, 0.95], axis=1).T
         c = colours[scenario]
         ax.fill_between(q.index, q[0.05], q[0.95], color=c, alpha=0.15, linewidth=0)

@@ -92,6 +92,6 @@ def run_replications(
     wall = time.perf_counter() - t0
     daily = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KEY_COLUMNS, *DAILY_COLUMNS])
     for col in DAILY_COLUMNS:
-        daily[col] = daily[col].astype(METRICS[col].dtype)
+        daily[col] = daily[col].astype(METRICS[col].dtype)  # type: ignore[call-overload]
     daily["scenario"] = daily["scenario"].astype("string")
     return daily, wall

@@ -79,7 +79,7 @@ class Demand(Section):
     problem_share: float = P(0.12, 0.0, 1.0, "share of contacts", "Share of contacts by genuine customers that involve a problem (a failed product or service).")
     complaint_share: float = P(0.5, 0.0, 1.0, "share of problems", "Share of problems the customer voices to the frontline, making an exception (about half, Goodman 2005); unvoiced problems hurt without a chance of recovery.")
     opportunist_claim_share: float = P(0.07, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
-    repeat_contact_share: float = P(0.6, 0.0, 1.0, "share of unresolved contacts", "Share of unresolved or abandoned contacts that come back the next day (failure demand).")
+    repeat_contact_share: float = P(0.5, 0.0, 1.0, "share of unresolved contacts", "Share of unresolved or abandoned contacts that come back the next day (failure demand).")
 
 
 class Service(Section):
@@ -230,7 +230,7 @@ class Loyalty(Section):
 class Pricing(Section):
     """Price and revenue."""
 
-    revenue_per_contact_usd: float = P(15.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
+    revenue_per_contact_usd: float = P(17.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
     price_premium: float = P(0.0, 0.0, 1.0, "share of base price", "Price premium over competitors (customers say they would pay up to 16 % more for a great experience, PwC 2018).")
     value_weight: float = P(0.5, 0.0, 5.0, "experience lost per unit of premium x sensitivity", "How much the price paid lowers an encounter's experience (value for money): 1 - weight x premium x price sensitivity.")
 

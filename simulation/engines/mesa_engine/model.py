@@ -233,7 +233,7 @@ class FirmModel(mesa.Model):
         manager_servers = max(1, round(len(self.managers) * s.managers.availability))
 
         # 2. The service day.
-        trace = [] if self.trace_day == self.day else None
+        trace: list | None = [] if self.trace_day == self.day else None
         stats = run_service_day(params, contacts, on_front, on_back, manager_servers, self.streams, trace)
         if trace is not None:
             self.trace = trace
@@ -380,7 +380,7 @@ class FirmModel(mesa.Model):
             hours *= 1.0 - s.budget.training_cut
         orientation = s.service_philosophy.internal_orientation
         staff = self.frontline + self.back_office
-        noise = rng.normal(0.0, s.engagement.noise_sd, size=len(staff)) if staff else []
+        noise = rng.normal(0.0, s.engagement.noise_sd, size=len(staff))
         for emp, eps in zip(staff, noise, strict=True):
             if emp.on_duty:
                 load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)

@@ -237,7 +237,7 @@ class _Day:
                 return
         else:
             yield get
-        emp = get.value
+        emp: Any = get.value
         wait = env.now - arrived
         st.waits_min.append(wait)
         start = env.now
