@@ -95,30 +95,11 @@ def test_engagement_quartiles_and_turnover():
     """Gallup Q12 meta-analysis: top-quartile engagement has 21-51 % lower turnover than the
     bottom quartile (checked on the quit hazard of the base workforce)."""
     model = FirmModel(_scenario("base"), seed=SEED)
-    t, pf = model.scenario.turnover, model.scenario.people_first.level
     staff = sorted(model.frontline + model.back_office, key=lambda e: e.engagement)
     q = len(staff) // 4
 
     def hazard(group):
-        return np.mean(
-            [
-                mech.quit_probability(
-                    e.engagement,
-                    365.0,
-                    e.fit,
-                    e.stress,
-                    pf,
-                    t.base_quit_per_year,
-                    t.engagement_slope,
-                    t.fit_slope,
-                    t.stress_slope,
-                    t.people_first_effect,
-                    t.early_tenure_days,
-                    t.early_tenure_multiplier,
-                )
-                for e in group
-            ]
-        )
+        return np.mean([model.quit_probability(e, tenure_days=365.0) for e in group])
 
     reduction = 1.0 - hazard(staff[-q:]) / hazard(staff[:q])
     # One workforce of ~50: allow 0.05 either side for the sampling of its quartiles.

@@ -396,6 +396,24 @@ class FirmModel(mesa.Model):
             self._train(emp, hours)
         return hours * len(staff)
 
+    def quit_probability(self, emp: Employee, tenure_days: float | None = None) -> float:
+        """Today's quit probability of an employee under this scenario (optionally at another tenure)."""
+        t = self.scenario.turnover
+        return mech.quit_probability(
+            emp.engagement,
+            emp.tenure_days if tenure_days is None else tenure_days,
+            emp.fit,
+            emp.stress,
+            self.scenario.people_first.level,
+            t.base_quit_per_year,
+            t.engagement_slope,
+            t.fit_slope,
+            t.stress_slope,
+            t.people_first_effect,
+            t.early_tenure_days,
+            t.early_tenure_multiplier,
+        )
+
     def _quits(self) -> tuple[int, int]:
         """Quit draws; returns all quits and those in the early-tenure window. Each quit opens a vacancy."""
         s, t = self.scenario, self.scenario.turnover
@@ -405,20 +423,7 @@ class FirmModel(mesa.Model):
             stay = []
             u = rng.random(len(staff))
             for emp, draw in zip(staff, u, strict=True):
-                p = mech.quit_probability(
-                    emp.engagement,
-                    emp.tenure_days,
-                    emp.fit,
-                    emp.stress,
-                    s.people_first.level,
-                    t.base_quit_per_year,
-                    t.engagement_slope,
-                    t.fit_slope,
-                    t.stress_slope,
-                    t.people_first_effect,
-                    t.early_tenure_days,
-                    t.early_tenure_multiplier,
-                )
+                p = self.quit_probability(emp)
                 if draw < p:
                     quits += 1
                     early += int(emp.tenure_days < t.early_tenure_days)
