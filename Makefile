@@ -22,7 +22,7 @@ demo: setup
 test: setup
 	$(BIN)/ruff check simulation tests experiments
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 ## test-fast: skip the slow statistical and calibration tests
 test-fast: setup

@@ -61,3 +61,22 @@ def test_bench_mesa_quick_writes_a_table(tmp_path: Path) -> None:
     text = out.read_text()
     assert "| operations_focused | 20 |" in text and "| customer_focused | 20 |" in text
     assert "encounters per second" in text
+
+
+@pytest.mark.slow
+def test_calibration_report_quick_writes_a_table(tmp_path: Path) -> None:
+    """The calibration report runs in quick mode and writes one row per stylized fact."""
+    from simulation.calibration import TARGETS
+
+    out = tmp_path / "calibration.md"
+    script = ROOT / "experiments" / "calibration_report.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick", "--workers", "1", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    assert "QUICK MODE" in text
+    assert sum(line.startswith("| ") for line in text.splitlines()) == len(TARGETS) + 1  # header + rows

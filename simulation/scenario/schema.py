@@ -209,7 +209,7 @@ class Turnover(Section):
     stress_slope: float = P(1.0, 0.0, 20.0, "log-hazard per stress unit", "How steeply the quit hazard rises with stress.")
     people_first_effect: float = P(0.4, 0.0, 1.0, "share", "Reduction of the quit hazard at people-first level 1 (pay, wellbeing, schedules).")
     early_tenure_days: float = P(90.0, 0.0, 730.0, "days", "Early-tenure window with a raised hazard (about 43 % of exits happen in the first 90 days).")
-    early_tenure_multiplier: float = P(3.0, 1.0, 20.0, "ratio", "Quit hazard multiplier during early tenure.")
+    early_tenure_multiplier: float = P(5.0, 1.0, 20.0, "ratio", "Quit hazard multiplier during early tenure.")
 
 
 class Loyalty(Section):
