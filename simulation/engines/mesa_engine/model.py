@@ -92,12 +92,7 @@ class FirmModel(mesa.Model):
         self.rows: list[dict[str, float]] = []
 
         self.guidelines = s.empowerment.mode == "guidelines"
-        self.autonomy = mech.autonomy(
-            self.guidelines,
-            s.empowerment.discretion_limit_usd,
-            s.empowerment.autonomy_approval,
-            s.empowerment.autonomy_guidelines,
-        )
+        self.autonomy = self._autonomy(gate_share=0.0)
         self.planned_frontline = round(s.firm.frontline * (1.0 + s.people_first.staffing_buffer * s.people_first.level))
         self.planned_back_office = s.firm.back_office
 
@@ -175,6 +170,12 @@ class FirmModel(mesa.Model):
 
     # ------------------------------------------------------------ mechanisms
 
+    def _autonomy(self, gate_share: float) -> float:
+        """Felt autonomy under the policy; re-gated decisions take it back (control drift of a growing firm)."""
+        em = self.scenario.empowerment
+        base = mech.autonomy(self.guidelines, em.discretion_limit_usd, em.autonomy_approval, em.autonomy_guidelines)
+        return base + (em.autonomy_approval - base) * gate_share
+
     def _engagement_target(self, emp: Employee, mirror: float) -> float:
         s, e = self.scenario, self.scenario.engagement
         return mech.engagement_target(
@@ -222,14 +223,7 @@ class FirmModel(mesa.Model):
             growth = math.log(max(len(self.customers), 1) / self.initial_customers)
             gate_share = min(1.0, s.scale.control_drift * max(growth, 0.0))
         params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
-        # Re-gated decisions take autonomy back (control drift of a growing firm).
-        base_autonomy = mech.autonomy(
-            self.guidelines,
-            s.empowerment.discretion_limit_usd,
-            s.empowerment.autonomy_approval,
-            s.empowerment.autonomy_guidelines,
-        )
-        self.autonomy = base_autonomy + (s.empowerment.autonomy_approval - base_autonomy) * gate_share
+        self.autonomy = self._autonomy(gate_share)
         manager_servers = max(1, round(len(self.managers) * s.managers.availability))
 
         # 2. The service day.
@@ -243,7 +237,7 @@ class FirmModel(mesa.Model):
         referrals, paid = self._acquire(stats)
 
         # 4-5. Employees and vacancies.
-        training_hours = self._update_employees(on_front + on_back)
+        training_hours = self._update_employees()
         quits, quits_early = self._quits()
         hires, hiring_cost = self._fill_vacancies()
 
@@ -370,8 +364,8 @@ class FirmModel(mesa.Model):
             self._add_customer(rng, segment, sat, referred=i < referrals)
         return referrals, paid
 
-    def _update_employees(self, on_duty: list[Employee]) -> float:
-        """Stress, engagement (with the satisfaction mirror) and training; returns training hours."""
+    def _update_employees(self) -> float:
+        """Stress (on-duty staff), engagement (with the satisfaction mirror) and training; returns training hours."""
         s = self.scenario
         rng = self.streams["employees"]
         open_min = s.firm.open_minutes_per_day
