@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
 
     wide = summary[summary.metric.isin(SHOWN)].pivot_table(index="metric", columns="scenario", values="mean")
     wide = wide.reindex([m for m in SHOWN if m in wide.index])[list(ARCHETYPES)]
+
+    def fmt(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+
     table = Table(title=f"Archetypes after {args.days} days ({args.replications} replications, mean)")
     table.add_column("metric")
     for name in ARCHETYPES:
@@ -113,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for metric, row in wide.iterrows():
         unit = summary.loc[summary.metric == metric, "unit"].iloc[0]
-        table.add_row(metric, *(f"{row[n]:,.3g}" for n in ARCHETYPES))
-        lines.append(f"| {metric} | {unit} | {row[ARCHETYPES[0]]:,.4g} | {row[ARCHETYPES[1]]:,.4g} |")
+        table.add_row(metric, *(fmt(row[n]) for n in ARCHETYPES))
+        lines.append(f"| {metric} | {unit} | {fmt(row[ARCHETYPES[0]])} | {fmt(row[ARCHETYPES[1]])} |")
     lines += [
         "",
         "Flows are run totals; levels are end-of-run values. Charts: loyalty_cost_attrition.png, cost_breakdown.png.",

@@ -22,7 +22,8 @@ from simulation.metrics import COST_CATEGORIES, METRICS  # noqa: E402
 
 __all__ = ["add_derived_daily", "band_plot", "cost_breakdown_figure", "headline_figure", "palette"]
 
-ROLLING_DAYS = 90
+ROLLING_DAYS = 90  # window of annualised turnover and churn
+COST_SMOOTHING_DAYS = 30  # window of the daily-cost panel
 
 
 def palette(scenarios: list[str]) -> dict[str, tuple[float, float, float]]:
@@ -36,12 +37,18 @@ def add_derived_daily(daily: pd.DataFrame) -> pd.DataFrame:
     df = daily.sort_values(["scenario", "replication", "day"]).copy()
     g = df.groupby(["scenario", "replication"], sort=False)
     df["cumulative_profit_musd"] = g["profit"].cumsum() / 1e6
-    quits = g["quits"].transform(lambda s: s.rolling(ROLLING_DAYS, min_periods=30).sum())
-    emp = g["employees"].transform(lambda s: s.rolling(ROLLING_DAYS, min_periods=30).mean())
-    df["turnover_rolling_annual"] = quits / emp * 365.0 / g["day"].transform(lambda s: s.clip(upper=ROLLING_DAYS))
-    churn = g["churned"].transform(lambda s: s.rolling(ROLLING_DAYS, min_periods=30).sum())
-    active = g["active_customers"].transform(lambda s: s.rolling(ROLLING_DAYS, min_periods=30).mean())
-    df["churn_rolling_annual"] = churn / active * 365.0 / g["day"].transform(lambda s: s.clip(upper=ROLLING_DAYS))
+    df["cost_total_smoothed"] = g["cost_total"].transform(
+        lambda s: s.rolling(COST_SMOOTHING_DAYS, min_periods=1).mean()
+    )
+
+    def rolling_sum(col: str) -> pd.Series:  # full windows only: no extrapolation from a few days
+        return g[col].transform(lambda s: s.rolling(ROLLING_DAYS).sum())
+
+    def rolling_mean(col: str) -> pd.Series:
+        return g[col].transform(lambda s: s.rolling(ROLLING_DAYS).mean())
+
+    df["turnover_rolling_annual"] = rolling_sum("quits") / rolling_mean("employees") * 365.0 / ROLLING_DAYS
+    df["churn_rolling_annual"] = rolling_sum("churned") / rolling_mean("active_customers") * 365.0 / ROLLING_DAYS
     return df
 
 
@@ -55,6 +62,9 @@ def band_plot(
     """Median line with 50 % and 90 % bands across replications, one colour per scenario."""
     for scenario, g in daily.groupby("scenario", sort=False):
         values = g.pivot_table(index="day", columns="replication", values=column)
+        if values.empty:  # e.g. a 90-day window on a shorter run
+            ax.text(0.5, 0.5, "not enough days for this window", transform=ax.transAxes, ha="center", va="center")
+            continue
         q = values.quantile([0.05, 0.25, 0.5, 0.75, 0.95], axis=1).T
         c = colours[scenario]
         ax.fill_between(q.index, q[0.05], q[0.95], color=c, alpha=0.15, linewidth=0)
@@ -75,7 +85,7 @@ def headline_figure(daily: pd.DataFrame, title: str | None = None) -> plt.Figure
         ("active_customers", "active customers", "Loyalty: customer base"),
         ("nps", METRICS["nps"].unit, "Loyalty: net promoter score"),
         ("cumulative_profit_musd", "cumulative profit (million USD)", "Cost: cumulative profit"),
-        ("cost_total", "total cost (USD/day)", "Cost: daily cost"),
+        ("cost_total_smoothed", f"total cost (USD/day, {COST_SMOOTHING_DAYS}-day mean)", "Cost: daily cost"),
         ("turnover_rolling_annual", "turnover (share/yr, 90-day window)", "Attrition: annualised staff turnover"),
         ("engagement_mean", METRICS["engagement_mean"].unit, "Attrition: mean engagement"),
     ]
