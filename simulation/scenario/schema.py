@@ -186,7 +186,7 @@ class PeopleFirst(Section):
 class Engagement(Section):
     """How engagement forms and moves (behavioural constants)."""
 
-    baseline: float = P(0.095, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
+    baseline: float = P(0.11, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
     initial_sd: float = P(0.15, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
     engaged_threshold: float = P(0.6, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
     adjustment_days: float = P(60.0, 1.0, 3650.0, "days", "Time constant with which engagement moves toward its target.")
@@ -209,7 +209,7 @@ class Turnover(Section):
     stress_slope: float = P(1.0, 0.0, 20.0, "log-hazard per stress unit", "How steeply the quit hazard rises with stress.")
     people_first_effect: float = P(0.4, 0.0, 1.0, "share", "Reduction of the quit hazard at people-first level 1 (pay, wellbeing, schedules).")
     early_tenure_days: float = P(90.0, 0.0, 730.0, "days", "Early-tenure window with a raised hazard (about 43 % of exits happen in the first 90 days).")
-    early_tenure_multiplier: float = P(5.0, 1.0, 20.0, "ratio", "Quit hazard multiplier during early tenure.")
+    early_tenure_multiplier: float = P(7.0, 1.0, 20.0, "ratio", "Quit hazard multiplier during early tenure.")
 
 
 class Loyalty(Section):
