@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 
 from simulation.metrics import derived_metrics
+from simulation.scenario.schema import DAYS_PER_YEAR
 
 __all__ = ["TARGETS", "Target", "measure"]
-
-DAYS_PER_YEAR = 365.0
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
-DAYS_PER_YEAR = 365.0
+from simulation.scenario.schema import DAYS_PER_YEAR
 
 # Problem outcomes of an encounter (codes shared by both engines).
 NO_PROBLEM = 0

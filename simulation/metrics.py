@@ -22,6 +22,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from simulation.scenario.schema import DAYS_PER_YEAR
+
 __all__ = [
     "COST_CATEGORIES",
     "COUNT_COLUMNS",
@@ -156,7 +158,7 @@ def derived_metrics(daily_one_run: pd.DataFrame) -> dict[str, float]:
     days = len(daily_one_run)
     if days == 0:
         return {m: float("nan") for m, v in METRICS.items() if v.kind == "derived"}
-    years = days / 365.0
+    years = days / DAYS_PER_YEAR
     mean_active = float(daily_one_run["active_customers"].mean())
     mean_emp = float(daily_one_run["employees"].mean())
     churn = float(daily_one_run["churned"].sum()) / max(mean_active, 1e-9) / years

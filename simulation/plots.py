@@ -19,6 +19,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from simulation.metrics import COST_CATEGORIES, METRICS  # noqa: E402
+from simulation.scenario.schema import DAYS_PER_YEAR  # noqa: E402
 
 __all__ = ["add_derived_daily", "band_plot", "cost_breakdown_figure", "headline_figure", "palette"]
 
@@ -47,8 +48,10 @@ def add_derived_daily(daily: pd.DataFrame) -> pd.DataFrame:
     def rolling_mean(col: str) -> pd.Series:
         return g[col].transform(lambda s: s.rolling(ROLLING_DAYS).mean())
 
-    df["turnover_rolling_annual"] = rolling_sum("quits") / rolling_mean("employees") * 365.0 / ROLLING_DAYS
-    df["churn_rolling_annual"] = rolling_sum("churned") / rolling_mean("active_customers") * 365.0 / ROLLING_DAYS
+    df["turnover_rolling_annual"] = rolling_sum("quits") / rolling_mean("employees") * DAYS_PER_YEAR / ROLLING_DAYS
+    df["churn_rolling_annual"] = (
+        rolling_sum("churned") / rolling_mean("active_customers") * DAYS_PER_YEAR / ROLLING_DAYS
+    )
     return df
 
 

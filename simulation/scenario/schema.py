@@ -20,10 +20,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "DAYS_PER_YEAR",
     "Scenario",
     "field_table",
     "format_value",
 ]
+
+
+#: The model's time scale: one step is a business day and the firm is open every day of the year.
+DAYS_PER_YEAR = 365.0
 
 
 def P(default: Any, lo: float | None, hi: float | None, unit: str, doc: str) -> Any:
