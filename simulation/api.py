@@ -11,39 +11,58 @@ import datetime as _dt
 from simulation.errors import FocussimError
 from simulation.results import Results, package_versions
 from simulation.rng import STREAMS
-from simulation.runner import ENGINES, Progress, run_replications
+from simulation.runner import ENGINES, OUTPUTS, Interrupted, Progress, default_threads, run_replications
 from simulation.scenario.loader import scenario_hash
 from simulation.scenario.schema import Scenario
 
-__all__ = ["ENGINES", "run"]
+__all__ = ["ENGINES", "OUTPUTS", "Interrupted", "default_engine", "run"]
 
 DEFAULT_DAYS = 730
 
 
+def default_engine(replications: int) -> str:
+    """The engine used when none is named: ``numba`` for Monte Carlo (more than one replication), else ``mesa``."""
+    return "numba" if int(replications) > 1 else "mesa"
+
+
 def run(
     scenario: Scenario | None = None,
-    engine: str = "mesa",
+    engine: str | None = None,
     days: int = DEFAULT_DAYS,
     replications: int = 1,
     seed: int = 0,
     progress: Progress | None = None,
-    workers: int = 1,
+    workers: int | None = None,
+    output: str = "daily",
 ) -> Results:
     """Run a scenario and return its results.
 
     Args:
         scenario: a validated scenario (``simulation.load_scenario``); defaults when ``None``.
-        engine: ``"mesa"`` (the reference engine).
+        engine: ``"mesa"`` (the reference engine: agents and a SimPy day, inspectable) or ``"numba"``
+            (the same model over arrays, for Monte Carlo). Default: ``numba`` when
+            ``replications > 1``, else ``mesa``.
         days: business days to simulate (default two years).
         replications: independent replications; replication ``r`` uses the streams of ``(seed, r)``.
         seed: the run's seed.
         progress: optional ``callback(done, total)`` in replication-days.
-        workers: processes running replications in parallel; the numbers do not depend on it.
+        workers: replications in parallel: processes (mesa, default 1) or threads (numba, default
+            ``NUMBA_NUM_THREADS``, i.e. all cores). The numbers do not depend on it.
+        output: ``"daily"`` (full daily table, float64/int64), ``"compact"`` (float32/int32, half
+            the memory) or ``"summary"`` (no daily table: per-replication values and daily bands).
 
     Returns:
         :class:`simulation.results.Results` with ``.daily``, ``.summary()`` and ``.save(dir)``.
+
+    Raises:
+        Interrupted: on Ctrl-C (numba engine), with the finished replications' table in ``.partial``.
     """
     scenario = scenario if scenario is not None else Scenario()
+    engine = default_engine(replications) if engine is None else engine
+    if workers is None:
+        workers = default_threads() if engine == "numba" else 1
+    if output not in OUTPUTS:
+        raise FocussimError(f"output = {output!r}: allowed: {', '.join(OUTPUTS)}")
     if engine not in ENGINES:
         raise FocussimError(f"engine = {engine!r}: allowed: {', '.join(ENGINES)}")
     if int(days) < 1:
@@ -55,7 +74,9 @@ def run(
     started = _dt.datetime.now(_dt.UTC)
     if int(workers) < 1:
         raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
-    daily, wall = run_replications(scenario, engine, int(days), int(replications), int(seed), progress, int(workers))
+    daily, wall, extra = run_replications(
+        scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output
+    )
     provenance = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -65,6 +86,7 @@ def run(
         "days": int(days),
         "replications": int(replications),
         "workers": int(workers),
+        "output": output,
         "seed": int(seed),
         # Stream k of replication r is SeedSequence(entropy=seed, spawn_key=(r, k)).
         "seeding": "numpy.random.SeedSequence(entropy=seed, spawn_key=(replication, stream_index))",
@@ -73,4 +95,6 @@ def run(
         "started_utc": started.isoformat(timespec="seconds"),
         "wall_time_s": round(wall, 3),
     }
-    return Results(daily=daily, provenance=provenance)
+    return Results(
+        daily=daily, provenance=provenance, replications=extra.get("per_replication"), bands=extra.get("bands")
+    )

@@ -45,7 +45,7 @@ err = Console(stderr=True, highlight=False, emoji=False)
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-DEFAULT_ENGINES: tuple[str, ...] = ("mesa",)
+DEFAULT_ENGINES: tuple[str, ...] = ("mesa", "numba")
 
 
 def _say_error(message: str) -> None:
@@ -204,13 +204,27 @@ def _engine_api() -> tuple[Callable[..., Any], tuple[str, ...]]:
 @_guarded
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    engine: Annotated[str, typer.Option(help="Simulation engine.")] = "mesa",
+    engine: Annotated[
+        str | None,
+        typer.Option(help="Simulation engine: mesa or numba (default: numba for more than one replication)."),
+    ] = None,
     days: Annotated[int, typer.Option(help="Simulated business days per replication.")] = 730,
     replications: Annotated[int, typer.Option(help="Independent replications.")] = 1,
     seed: Annotated[int, typer.Option(help="Base random seed.")] = 0,
     workers: Annotated[
-        int, typer.Option(help="Processes running replications in parallel (same numbers for any count).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="Replications in parallel: processes (mesa, default 1) or threads (numba, default all cores). "
+            "Same numbers for any count."
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option(
+            help="What to keep: daily (full table), compact (float32, half the memory) or summary "
+            "(per-replication values and daily quantile bands only)."
+        ),
+    ] = "daily",
     set_: Annotated[
         list[str] | None,
         typer.Option("--set", help="Override a parameter: section.key=value (repeatable)."),
@@ -229,51 +243,34 @@ def run(
     overrides = parse_set(list(set_ or []))
     loaded = load_scenario(scenario, overrides, override_source="--set")
     simulate, engines = _engine_api()
+    if engine is None:
+        engine = "numba" if replications > 1 and "numba" in engines else "mesa"
+    if workers is not None and workers < 1:
+        raise FocussimError(f"--workers = {workers}: allowed: a whole number of at least 1")
+    if output not in ("daily", "compact", "summary"):
+        raise FocussimError(f"--output = {output!r}: allowed: daily, compact, summary")
     if engine not in engines:
         raise FocussimError(f"--engine = {engine!r}: unknown engine: allowed: {', '.join(engines)}")
     folder = out_dir if out_dir is not None else Path("results") / _safe_dirname(loaded.name)
 
-    if quiet:
-        results = simulate(loaded, engine=engine, days=days, replications=replications, seed=seed, workers=workers)
-    else:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        ) as progress:
-            task = progress.add_task(f"{loaded.name} ({engine})", total=days * replications)
-
-            def callback(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            results = simulate(
-                loaded,
-                engine=engine,
-                days=days,
-                replications=replications,
-                seed=seed,
-                progress=callback,
-                workers=workers,
-            )
+    kwargs: dict[str, Any] = {"engine": engine, "days": days, "replications": replications, "seed": seed}
+    kwargs.update({"workers": workers, "output": output})
+    try:
+        results = _simulate_with_progress(simulate, loaded, kwargs, quiet)
+    except KeyboardInterrupt as exc:
+        partial = getattr(exc, "partial", None)
+        if partial is not None and len(partial):  # nothing computed is lost
+            folder.mkdir(parents=True, exist_ok=True)
+            partial.to_parquet(folder / "daily_partial.parquet", index=False)
+            _say_error(f"interrupted: {exc}; finished replications saved to {folder / 'daily_partial.parquet'}")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise
 
     results.save(folder)
     if not quiet:
         summary = results.summary()
         table = Table(
-            title=f"{loaded.name}: {replications} replication(s) x {days} days",
+            title=f"{loaded.name}: {replications} replication(s) x {days} days ({engine})",
             title_justify="left",
         )
         table.add_column("metric", no_wrap=True)
@@ -284,6 +281,37 @@ def run(
             table.add_row(str(row.metric), str(row.unit), _num(row.mean), _num(row.p5), _num(row.p95))
         out.print(table)
     out.print(f"results: {folder}", markup=False, soft_wrap=True)
+
+
+def _simulate_with_progress(simulate: Callable[..., Any], loaded: Any, kwargs: dict[str, Any], quiet: bool) -> Any:
+    """Run with a rich progress bar over replication-days (none when quiet)."""
+    if quiet:
+        return simulate(loaded, **kwargs)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    total = kwargs["days"] * kwargs["replications"]
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{loaded.name} ({kwargs['engine']}, replication-days)", total=total)
+
+        def callback(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return simulate(loaded, progress=callback, **kwargs)
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

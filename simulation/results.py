@@ -36,16 +36,39 @@ class Results:
 
     Attributes:
         daily: tidy table, one row per (scenario, replication, day), one column per metric
-            (see :data:`simulation.metrics.METRICS` for units).
+            (see :data:`simulation.metrics.METRICS` for units); empty with ``output="summary"``.
         provenance: resolved parameters and their hash, seeds, engine, package versions, wall time.
+        replications: per-replication run values when the engine computed them (else derived
+            from ``daily`` on demand).
+        bands: per (scenario, metric, day): mean and 5/25/50/75/95 % quantiles across
+            replications (``output="summary"``; else computed from ``daily`` by :meth:`daily_bands`).
     """
 
     daily: pd.DataFrame
     provenance: dict[str, Any] = field(default_factory=dict)
+    replications: pd.DataFrame | None = None
+    bands: pd.DataFrame | None = None
 
     def per_replication(self) -> pd.DataFrame:
         """One row per replication: every metric's run-level value (levels at the end, flows summed)."""
+        if self.replications is not None:
+            return self.replications
         return run_values(self.daily)
+
+    def daily_bands(self) -> pd.DataFrame:
+        """Per (scenario, metric, day): mean and quantiles across replications."""
+        if self.bands is not None:
+            return self.bands
+        from simulation.metrics import DAILY_COLUMNS
+        from simulation.runner import daily_bands
+
+        frames = []
+        for name, g in self.daily.groupby("scenario", sort=False):
+            g = g.sort_values(["replication", "day"])
+            reps, days = g["replication"].nunique(), g["day"].nunique()
+            cube = g[list(DAILY_COLUMNS)].to_numpy(dtype=np.float64).reshape(reps, days, len(DAILY_COLUMNS))
+            frames.append(daily_bands(cube, str(name)))
+        return pd.concat(frames, ignore_index=True)
 
     def summary(self, metrics: tuple[str, ...] = HEADLINE) -> pd.DataFrame:
         """Per metric and scenario: mean, 5th and 95th percentile across replications."""
@@ -71,11 +94,21 @@ class Results:
         return pd.DataFrame(rows)
 
     def save(self, directory: str | Path) -> list[Path]:
-        """Write ``daily.parquet``, ``summary.csv`` and ``run.json``; returns the paths."""
+        """Write ``daily.parquet`` (or ``bands.parquet`` without a daily table), ``replications.csv``,
+        ``summary.csv`` and ``run.json``; returns the paths."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        paths = [out / "daily.parquet", out / "summary.csv", out / "run.json"]
-        self.daily.to_parquet(paths[0], index=False)
-        self.summary().to_csv(paths[1], index=False)
-        paths[2].write_text(json.dumps(self.provenance, indent=2, sort_keys=True, default=str) + "\n")
+        paths = []
+        if len(self.daily) or self.bands is None:
+            paths.append(out / "daily.parquet")
+            self.daily.to_parquet(paths[-1], index=False)
+        if self.bands is not None:
+            paths.append(out / "bands.parquet")
+            self.bands.to_parquet(paths[-1], index=False)
+        paths.append(out / "replications.csv")
+        self.per_replication().to_csv(paths[-1], index=False)
+        paths.append(out / "summary.csv")
+        self.summary().to_csv(paths[-1], index=False)
+        paths.append(out / "run.json")
+        paths[-1].write_text(json.dumps(self.provenance, indent=2, sort_keys=True, default=str) + "\n")
         return paths

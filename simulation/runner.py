@@ -10,20 +10,51 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 
 import numpy as np
 import pandas as pd
 
 from simulation.metrics import DAILY_COLUMNS, KEY_COLUMNS, METRICS
-from simulation.scenario.schema import Scenario
+from simulation.scenario.schema import DAYS_PER_YEAR, Scenario
 
-__all__ = ["ENGINES", "Progress", "run_replications", "run_mesa_replication"]
+__all__ = [
+    "ENGINES",
+    "OUTPUTS",
+    "Interrupted",
+    "Progress",
+    "default_threads",
+    "run_replications",
+    "run_mesa_replication",
+]
 
 #: progress(done, total) with replication-days as the unit.
 Progress = Callable[[int, int], None]
 
-ENGINES: tuple[str, ...] = ("mesa",)
+ENGINES: tuple[str, ...] = ("mesa", "numba")
+
+#: What a run keeps (see :func:`run_replications`).
+OUTPUTS: tuple[str, ...] = ("daily", "compact", "summary")
+
+#: Daily-band quantiles kept by ``output="summary"``.
+BAND_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during a run; ``partial`` holds the replications that finished (a table, possibly empty)."""
+
+    def __init__(self, partial: pd.DataFrame, done: int, total: int):
+        super().__init__(f"interrupted after {done} of {total} replications")
+        self.partial = partial
+        self.done = done
+        self.total = total
+
+
+def default_threads() -> int:
+    """Threads for the numba engine: ``NUMBA_NUM_THREADS`` (all cores unless set)."""
+    import numba
+
+    return max(1, int(numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
 
 
 def run_mesa_replication(
@@ -50,6 +81,128 @@ def _mesa_job(args: tuple[Scenario, int, int, int]) -> pd.DataFrame:
     return run_mesa_replication(scenario, days, seed, replication)
 
 
+def _tidy(cube: np.ndarray, name: str, replications: np.ndarray, compact: bool) -> pd.DataFrame:
+    """The tidy daily table of a (replications x days x metrics) array."""
+    reps, days, _ = cube.shape
+    flat = cube.reshape(reps * days, len(DAILY_COLUMNS))
+    data: dict[str, object] = {
+        "scenario": pd.array([name] * (reps * days), dtype="string"),
+        "replication": np.repeat(replications.astype(np.int32), days),
+        "day": np.tile(np.arange(1, days + 1, dtype=np.int32), reps),
+    }
+    for j, col in enumerate(DAILY_COLUMNS):
+        dtype = METRICS[col].dtype
+        if compact:
+            dtype = "int32" if dtype == "int64" else "float32"
+        values = flat[:, j]
+        data[col] = np.rint(values).astype(dtype) if dtype.startswith("int") else values.astype(dtype)
+    return pd.DataFrame(data)
+
+
+def run_values_array(cube: np.ndarray) -> np.ndarray:
+    """Run-level values (replications x metrics) of a (replications x days x metrics) array.
+
+    Levels take the last day, flows the total, rates the mean over days (as :func:`run_values`).
+    """
+    out = np.empty((cube.shape[0], cube.shape[2]))
+    for j, col in enumerate(DAILY_COLUMNS):
+        kind = METRICS[col].kind
+        x = cube[:, :, j].astype(np.float64)
+        if kind == "level":
+            out[:, j] = x[:, -1]
+        elif kind == "flow":
+            out[:, j] = x.sum(axis=1)
+        else:
+            with np.errstate(all="ignore"):
+                out[:, j] = np.nanmean(np.where(np.isfinite(x), x, np.nan), axis=1) if x.size else np.nan
+    return out
+
+
+def per_replication_table(cube: np.ndarray, name: str) -> pd.DataFrame:
+    """One row per replication: run-level values and derived metrics (the shape of :func:`run_values`)."""
+    from simulation.metrics import derived_metrics
+
+    values = run_values_array(cube)
+    table = pd.DataFrame(values, columns=list(DAILY_COLUMNS))
+    years = cube.shape[1] / DAYS_PER_YEAR
+    j = DAILY_COLUMNS.index
+    mean_active = cube[:, :, j("active_customers")].mean(axis=1)
+    mean_emp = cube[:, :, j("employees")].mean(axis=1)
+    churn = values[:, j("churned")] / np.maximum(mean_active, 1e-9) / years
+    served = values[:, j("served")]
+    derived = {
+        "churn_rate_annual": churn,
+        "turnover_annual": values[:, j("quits")] / np.maximum(mean_emp, 1e-9) / years,
+        "retention_annual": 1.0 - churn,
+        "cost_per_served_usd": np.where(served > 0, values[:, j("cost_total")] / np.maximum(served, 1), np.nan),
+    }
+    assert set(derived) == set(derived_metrics(pd.DataFrame()))  # the same derived metrics as the mesa path
+    for key, v in derived.items():
+        table[key] = v
+    table.insert(0, "replication", np.arange(cube.shape[0]))
+    table.insert(0, "scenario", name)
+    return table
+
+
+def daily_bands(cube: np.ndarray, name: str) -> pd.DataFrame:
+    """Per day and metric: mean and quantiles across replications (a tidy long table)."""
+    reps, days, n = cube.shape
+    rows = []
+    for j, col in enumerate(DAILY_COLUMNS):
+        x = cube[:, :, j].astype(np.float64)
+        with np.errstate(all="ignore"):
+            q = np.nanquantile(x, BAND_QUANTILES, axis=0)
+            mean = np.nanmean(x, axis=0)
+        frame = pd.DataFrame({"scenario": name, "metric": col, "day": np.arange(1, days + 1), "mean": mean})
+        for k, qq in enumerate(BAND_QUANTILES):
+            frame[f"q{round(qq * 100):02d}"] = q[k]
+        rows.append(frame)
+    out = pd.concat(rows, ignore_index=True)
+    out["scenario"] = out["scenario"].astype("string")
+    return out
+
+
+def _run_numba(
+    scenario: Scenario,
+    days: int,
+    replications: int,
+    seed: int,
+    tick: Callable[[int], None],
+    threads: int,
+    dtype: type,
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Numba replications in a thread pool (the kernels release the GIL).
+
+    Returns the (replications x days x metrics) array, a mask of finished replications and whether
+    Ctrl-C stopped the run (then waiting replications were cancelled and running ones finished).
+    """
+    from simulation.engines.numba_engine import pack, run_one  # compiles (or loads) the kernels
+
+    params = pack(scenario)
+    cube: np.ndarray = np.zeros((replications, days, len(DAILY_COLUMNS)), dtype=dtype)
+    finished = np.zeros(replications, dtype=bool)
+
+    def job(r: int) -> int:
+        table, _ = run_one(params, days, seed, r)
+        cube[r] = table
+        return r
+
+    pool = ThreadPoolExecutor(max_workers=threads)
+    futures = [pool.submit(job, r) for r in range(replications)]
+    try:
+        for fut in as_completed(futures):
+            finished[fut.result()] = True
+            tick(days)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=True, cancel_futures=True)
+        for fut in futures:
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                finished[fut.result()] = True
+        return cube, finished, True
+    pool.shutdown(wait=True)
+    return cube, finished, False
+
+
 def run_replications(
     scenario: Scenario,
     engine: str,
@@ -58,17 +211,28 @@ def run_replications(
     seed: int,
     progress: Progress | None = None,
     workers: int = 1,
-) -> tuple[pd.DataFrame, float]:
-    """Run ``replications`` replications; returns the tidy daily table and the wall time (s).
+    output: str = "daily",
+) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
+    """Run ``replications`` replications; returns the daily table, the wall time (s) and extra tables.
 
-    With ``workers > 1`` replications run in a process pool; each replication
-    draws only from its own streams, so the table is identical for any
-    number of workers.
+    ``workers`` are processes (mesa) or threads (numba); each replication draws only from its own
+    streams, so the numbers are identical for any number of workers. ``output`` chooses what is kept:
+    ``"daily"`` the full daily table (float64 / int64); ``"compact"`` the same in float32 / int32
+    (half the memory); ``"summary"`` no daily table, only per-replication run values and daily bands
+    (mean and quantiles across replications). Extra tables: ``"per_replication"`` (numba engine) and
+    ``"bands"`` (summary output).
+
+    Raises:
+        Interrupted: on Ctrl-C, carrying the daily table of the replications that finished.
     """
-    if engine not in ENGINES:
-        from simulation.errors import FocussimError
+    from simulation.errors import FocussimError
 
+    if engine not in ENGINES:
         raise FocussimError(f"engine = {engine!r}: allowed: {', '.join(ENGINES)}")
+    if output not in OUTPUTS:
+        raise FocussimError(f"output = {output!r}: allowed: {', '.join(OUTPUTS)}")
+    if engine == "numba":
+        return _run_numba_replications(scenario, days, replications, seed, progress, workers, output)
     total = days * replications
     done = 0
 
@@ -94,4 +258,48 @@ def run_replications(
     for col in DAILY_COLUMNS:
         daily[col] = daily[col].astype(METRICS[col].dtype)  # type: ignore[call-overload]
     daily["scenario"] = daily["scenario"].astype("string")
-    return daily, wall
+    extra: dict[str, pd.DataFrame] = {}
+    if output != "daily":
+        cube = np.stack([f[list(DAILY_COLUMNS)].to_numpy(dtype=np.float64) for f in frames])
+        if output == "compact":
+            daily = _tidy(cube, scenario.name, np.arange(replications), compact=True)
+        else:
+            extra["bands"] = daily_bands(cube, scenario.name)
+            extra["per_replication"] = per_replication_table(cube, scenario.name)
+            daily = daily.iloc[0:0]
+    return daily, wall, extra
+
+
+def _run_numba_replications(
+    scenario: Scenario,
+    days: int,
+    replications: int,
+    seed: int,
+    progress: Progress | None,
+    threads: int,
+    output: str,
+) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
+    total = days * replications
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(done, total)
+
+    t0 = time.perf_counter()
+    dtype = np.float64 if output == "daily" else np.float32
+    threads = max(1, min(int(threads), replications))
+    cube, finished, interrupted = _run_numba(scenario, days, replications, seed, tick, threads, dtype)
+    wall = time.perf_counter() - t0
+    reps = np.flatnonzero(finished)
+    if interrupted:  # nothing computed is lost: the finished replications come with the exception
+        raise Interrupted(_tidy(cube[reps], scenario.name, reps, compact=output != "daily"), len(reps), replications)
+    extra = {"per_replication": per_replication_table(cube, scenario.name)}
+    if output == "summary":
+        extra["bands"] = daily_bands(cube, scenario.name)
+        daily = _tidy(cube[:0], scenario.name, reps[:0], compact=True)
+    else:
+        daily = _tidy(cube, scenario.name, reps, compact=output == "compact")
+    return daily, wall, extra

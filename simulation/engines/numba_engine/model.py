@@ -1,0 +1,706 @@
+"""One replication of the firm over arrays: the numba engine's daily loop.
+
+:func:`run_replication` is the kernel: one call simulates one replication
+for ``days`` business days and writes one row of the daily table per day
+(columns in :data:`simulation.metrics.DAILY_COLUMNS` order). The order of a
+day is the mesa engine's (``FirmModel.step``, docs/ODD.md section 3):
+
+1. morning: reset the day's counters, ramp-up, the rota, today's contacts;
+2. the service day (:func:`.service_day.service_day`);
+3. customers: churn, then referrals and paid acquisition;
+4. employees: stress, engagement, training, quits;
+5. vacancies filled when due (a freeze holds them while the role is staffed
+   at or above the minimum share);
+6. firm: work pressure, corner cutting and the standard; ledger; budget rule;
+7. the day's row.
+
+The kernel releases the GIL (``nogil``), so replications run in parallel
+from a thread pool; it draws only from the replication's own generators, in
+the order of ``simulation.rng.STREAMS``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from simulation import mechanisms as mech
+from simulation.engines.numba_engine import keys as K
+from simulation.engines.numba_engine.draws import N_SLOTS, PER_CONTACT, top_up
+from simulation.engines.numba_engine.service_day import (
+    N_STATS,
+    S_ABANDONED,
+    S_ABUSE_USD,
+    S_ABUSIVE_CLAIMS,
+    S_ABUSIVE_GRANTED,
+    S_APPROVAL_WAIT_SUM,
+    S_BREACHES,
+    S_CONTACTS,
+    S_ESCALATIONS,
+    S_EXCEPTIONS,
+    S_GRANTS,
+    S_HANDOFF_FAILURES,
+    S_HANDOFFS,
+    S_MANAGER_MIN,
+    S_RECOVERY_USD,
+    S_RESOLVED,
+    S_SERVED,
+    S_SERVED_REPEATS,
+    S_WAIT_P95,
+    S_WAIT_SUM,
+    churn_p,
+    draw_arrivals,
+    gamma_shape,
+    service_day,
+)
+from simulation.engines.numba_engine.state import (
+    BUSY,
+    CHURN_P,
+    ENGAGEMENT,
+    EXPECTED_WAIT,
+    EXPERIENCE_SUM,
+    FIT,
+    MANAGER,
+    MIRROR,
+    N_CONTACT_F,
+    N_CONTACT_I,
+    N_CUSTOMER_F,
+    N_CUSTOMER_I,
+    N_EMPLOYEE_F,
+    N_EMPLOYEE_I,
+    ON_DUTY,
+    PENDING,
+    PRODUCTIVITY,
+    PROPENSITY,
+    ROLE,
+    SATISFACTION,
+    SEGMENT,
+    SENSITIVITY,
+    SERVED,
+    SOFT_INNATE,
+    SOFT_TRAINED,
+    STRESS,
+    TECHNICAL_INNATE,
+    TECHNICAL_TRAINED,
+    TENURE,
+)
+from simulation.metrics import DAILY_COLUMNS
+from simulation.scenario.schema import DAYS_PER_YEAR
+
+__all__ = ["N_COLUMNS", "run_replication"]
+
+# Constants shared with the mesa engine (simulation.engines.mesa_engine.model).
+PROPENSITY_SHAPE = 2.0
+VACANCY_SHAPE = 4.0
+INITIAL_TENURE_MEAN_DAYS = 730.0
+ABUSE_MEMORY_DAYS = 30.0
+REGULAR, PRICE_SENSITIVE, OPPORTUNIST = 0, 1, 2
+
+# Generators, in simulation.rng.STREAMS order.
+R_INIT, R_ARRIVALS, R_SERVICE, R_EXCEPTIONS, R_HANDOFFS, R_APPROVALS, R_CHURN, R_ACQUISITION, R_EMPLOYEES, R_HIRING = (
+    range(10)
+)
+
+N_COLUMNS = len(DAILY_COLUMNS)
+_col = DAILY_COLUMNS.index
+C_ACTIVE = _col("active_customers")
+C_CHURNED = _col("churned")
+C_NEW = _col("new_customers")
+C_REFERRALS = _col("referrals")
+C_SATISFACTION = _col("satisfaction_mean")
+C_NPS = _col("nps")
+C_OPPORTUNIST = _col("opportunist_share")
+C_CONTACTS = _col("contacts")
+C_SERVED = _col("served")
+C_ABANDONED = _col("abandoned")
+C_REVENUE = _col("revenue")
+C_LABOUR = _col("cost_labour")
+C_TRAINING = _col("cost_training")
+C_HIRING = _col("cost_hiring")
+C_RECOVERY = _col("cost_recovery")
+C_ABUSE = _col("cost_abuse")
+C_COMPLIANCE = _col("cost_compliance")
+C_MANAGER_TIME = _col("cost_manager_time")
+C_ACQUISITION = _col("cost_acquisition")
+C_WELLBEING = _col("cost_wellbeing")
+C_OVERHEAD = _col("cost_overhead")
+C_COST_TOTAL = _col("cost_total")
+C_PROFIT = _col("profit")
+C_EMPLOYEES = _col("employees")
+C_FRONTLINE = _col("frontline")
+C_QUITS = _col("quits")
+C_QUITS_EARLY = _col("quits_early_tenure")
+C_HIRES = _col("hires")
+C_VACANCIES = _col("vacancies")
+C_ENGAGEMENT = _col("engagement_mean")
+C_ENGAGED = _col("engaged_share")
+C_STRESS = _col("stress_mean")
+C_OCCUPANCY = _col("occupancy")
+C_WAIT_MEAN = _col("wait_mean_min")
+C_WAIT_P95 = _col("wait_p95_min")
+C_ABANDON_RATE = _col("abandon_rate")
+C_EXCEPTIONS = _col("exceptions")
+C_ABUSIVE_CLAIMS = _col("abusive_claims")
+C_ESCALATIONS = _col("escalations")
+C_APPROVAL_WAIT = _col("approval_wait_mean_min")
+C_GRANTS = _col("grants")
+C_BREACHES = _col("breaches")
+C_FCR = _col("first_contact_resolution")
+C_HANDOFFS = _col("handoffs")
+C_HANDOFF_FAILURES = _col("handoff_failures")
+C_TRAINING_HOURS = _col("training_hours")
+C_STANDARD = _col("service_standard")
+C_BUDGET_CUT = _col("budget_cut")
+
+# Positions in the firm-state vector.
+F_PRESSURE, F_STANDARD, F_TIME_FACTOR, F_PROFIT_SMOOTH, F_REVENUE_SMOOTH, F_BUDGET_CUT, F_ABUSE_RATE, F_AUTONOMY = (
+    range(8)
+)
+N_FIRM = 8
+
+
+@njit(cache=True, nogil=True)
+def _grown(a, rows):
+    """``a`` with ``rows`` rows (the first rows copied, the rest zero)."""
+    b = np.zeros((rows, a.shape[1]), dtype=a.dtype)
+    b[: a.shape[0]] = a
+    return b
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@njit(cache=True, nogil=True)
+def _beta_mean_sd(rng, mean, sd):
+    """A beta draw with the given mean and standard deviation (degenerate when sd is 0)."""
+    mean = min(max(mean, 1e-3), 1.0 - 1e-3)
+    var = sd * sd
+    if var <= 0.0:
+        return mean
+    var = min(var, mean * (1.0 - mean) * 0.99)
+    k = mean * (1.0 - mean) / var - 1.0
+    return rng.beta(mean * k, (1.0 - mean) * k)
+
+
+@njit(cache=True, nogil=True)
+def _draw_segment(p, rng, opportunist_share):
+    u = rng.random()
+    if u < opportunist_share:
+        return OPPORTUNIST
+    if u < opportunist_share + p[K.CUSTOMERS_PRICE_SENSITIVE_SHARE]:
+        return PRICE_SENSITIVE
+    return REGULAR
+
+
+@njit(cache=True, nogil=True)
+def _add_customer(p, cuf, cui, i, rng, segment, satisfaction):
+    if segment == REGULAR:
+        sensitivity = p[K.CUSTOMERS_SENSITIVITY_REGULAR]
+    elif segment == PRICE_SENSITIVE:
+        sensitivity = p[K.CUSTOMERS_SENSITIVITY_PRICE_SENSITIVE]
+    else:
+        sensitivity = p[K.CUSTOMERS_SENSITIVITY_OPPORTUNIST]
+    cui[i, SEGMENT] = segment
+    cuf[i, SATISFACTION] = satisfaction
+    cuf[i, PROPENSITY] = p[K.CUSTOMERS_CONTACTS_PER_DAY] * rng.gamma(PROPENSITY_SHAPE, 1.0 / PROPENSITY_SHAPE)
+    cuf[i, SENSITIVITY] = sensitivity
+    cuf[i, EXPECTED_WAIT] = 0.0
+    cui[i, PENDING] = 0
+    cuf[i, CHURN_P] = churn_p(p, satisfaction, sensitivity)
+
+
+@njit(cache=True, nogil=True)
+def _autonomy(p, gate_share):
+    """Felt autonomy under the policy; re-gated decisions take it back (control drift)."""
+    base = mech.autonomy(
+        p[K.EMPOWERMENT_GUIDELINES] > 0.5,
+        p[K.EMPOWERMENT_DISCRETION_LIMIT_USD],
+        p[K.EMPOWERMENT_AUTONOMY_APPROVAL],
+        p[K.EMPOWERMENT_AUTONOMY_GUIDELINES],
+    )
+    return base + (p[K.EMPOWERMENT_AUTONOMY_APPROVAL] - base) * gate_share
+
+
+@njit(cache=True, nogil=True)
+def _engagement_target(p, ef, ei, e, autonomy, consistency, mirror):
+    return mech.engagement_target(
+        p[K.ENGAGEMENT_BASELINE],
+        autonomy,
+        consistency,
+        p[K.PEOPLE_FIRST_LEVEL],
+        ef[e, FIT],
+        mirror,
+        ef[e, STRESS],
+        p[K.ENGAGEMENT_WEIGHT_AUTONOMY],
+        p[K.ENGAGEMENT_WEIGHT_LEADERSHIP],
+        p[K.ENGAGEMENT_WEIGHT_PEOPLE_FIRST],
+        p[K.ENGAGEMENT_WEIGHT_FIT],
+        p[K.ENGAGEMENT_WEIGHT_MIRROR],
+        p[K.ENGAGEMENT_WEIGHT_OVERLOAD],
+    )
+
+
+@njit(cache=True, nogil=True)
+def _train(p, ef, ei, e, hours):
+    soft_h = hours * p[K.TRAINING_SOFT_SKILL_SHARE]
+    tech_h = hours - soft_h
+    ef[e, TECHNICAL_TRAINED] = mech.training_decay(
+        ef[e, TECHNICAL_TRAINED], p[K.TRAINING_HALF_LIFE_TECHNICAL_DAYS], p[K.TRAINING_ONGOING_SUPPORT]
+    )
+    ef[e, SOFT_TRAINED] = mech.training_decay(
+        ef[e, SOFT_TRAINED], p[K.TRAINING_HALF_LIFE_SOFT_DAYS], p[K.TRAINING_ONGOING_SUPPORT]
+    )
+    ef[e, TECHNICAL_TRAINED] += mech.training_gain(ef[e, TECHNICAL_INNATE], tech_h, p[K.TRAINING_GAIN_PER_100H])
+    ef[e, SOFT_TRAINED] += mech.training_gain(ef[e, SOFT_INNATE], soft_h, p[K.TRAINING_GAIN_PER_100H])
+
+
+@njit(cache=True, nogil=True)
+def _add_employee(p, ef, ei, e, consistency, reports, role, rng, tenure, initial, autonomy):
+    """Hire into row ``e``: skills and fit from the applicant pool, the least-loaded manager."""
+    hero = p[K.HIRING_HERO_SHARE] if role == 0 else 0.0
+    technical, soft, fit = mech.hire_draw(rng, p[K.HIRING_FIT_WEIGHT], int(p[K.HIRING_APPLICANTS_PER_VACANCY]), hero)
+    m = 0
+    for k in range(1, reports.shape[0]):
+        if reports[k] < reports[m]:
+            m = k
+    reports[m] += 1
+    ei[e, ROLE] = role
+    ef[e, TECHNICAL_INNATE] = technical
+    ef[e, SOFT_INNATE] = soft
+    ef[e, TECHNICAL_TRAINED] = 0.0
+    ef[e, SOFT_TRAINED] = 0.0
+    ef[e, FIT] = fit
+    ef[e, STRESS] = 0.0
+    ef[e, TENURE] = tenure
+    ei[e, MANAGER] = m
+    ef[e, BUSY] = 0.0
+    ei[e, SERVED] = 0
+    ef[e, EXPERIENCE_SUM] = 0.0
+    ei[e, ON_DUTY] = 0
+    # Steady state of the employee's drivers: the firm has run this way for a while.
+    ef[e, MIRROR] = 0.8
+    target = _engagement_target(p, ef, ei, e, autonomy, consistency[m], 0.8)
+    if initial:
+        ef[e, ENGAGEMENT] = mech.clip01(target + rng.normal(0.0, p[K.ENGAGEMENT_INITIAL_SD]))
+        daily_hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
+        for _ in range(int(min(tenure, 730.0))):
+            _train(p, ef, ei, e, daily_hours)
+    else:
+        ef[e, ENGAGEMENT] = target
+    ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
+
+
+@njit(cache=True, nogil=True)
+def _rota(ef, ei, n_staff, role, shrinkage, rng, pick):
+    """Put a random share ``1 - shrinkage`` of the role's payroll on duty (partial Fisher-Yates)."""
+    n = 0
+    for e in range(n_staff):
+        if ei[e, ROLE] == role:
+            pick[n] = e
+            n += 1
+    if n == 0:
+        return 0
+    k = min(max(1, int(np.round(n * (1.0 - shrinkage)))), n)
+    u = rng.random(k)
+    for i in range(k):
+        j = i + int(u[i] * (n - i))
+        pick[i], pick[j] = pick[j], pick[i]
+    # On duty in payroll order (as the mesa engine's sorted choice), so the idle store starts in that order.
+    chosen = np.sort(pick[:k])
+    for i in range(k):
+        ei[chosen[i], ON_DUTY] = 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _move_row(f, i, src, dst):
+    """Copy row ``src`` of a table to row ``dst`` element by element (a row slice would cost a view)."""
+    for col in range(f.shape[1]):
+        f[dst, col] = f[src, col]
+    for col in range(i.shape[1]):
+        i[dst, col] = i[src, col]
+
+
+@njit(cache=True, nogil=True)
+def _compact(f, i, keep, n):
+    """Keep the rows of a table where ``keep`` is true, in order; returns the new row count."""
+    j = 0
+    for r in range(n):
+        if keep[r]:
+            if r != j:
+                _move_row(f, i, r, j)
+            j += 1
+    return j
+
+
+# --------------------------------------------------------------------------- the kernel
+
+
+@njit(cache=True, nogil=True)
+def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
+    """Simulate one replication for ``days`` days, writing the daily table into ``out`` (days x N_COLUMNS).
+
+    ``counts`` (length 4) receives the random-number workload: customer-days, contacts, employee-days
+    and hand-offs plus escalations (used by the benchmark's floor).
+    """
+    r_init = rngs[R_INIT]
+    r_acq = rngs[R_ACQUISITION]
+    r_hire = rngs[R_HIRING]
+    r_churn = rngs[R_CHURN]
+    r_emp = rngs[R_EMPLOYEES]
+    open_min = p[K.FIRM_OPEN_MINUTES_PER_DAY]
+    planned_front = int(p[K.PLANNED_FRONTLINE])
+    planned_back = int(p[K.FIRM_BACK_OFFICE])
+    n_managers = int(p[K.FIRM_MANAGERS])
+    initial_customers = int(p[K.CUSTOMERS_INITIAL])
+    guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
+
+    rb = np.zeros((N_SLOTS, 0))
+    rp = np.zeros(N_SLOTS, dtype=np.int64)
+    rn = np.zeros(N_SLOTS, dtype=np.int64)
+    gs = gamma_shape(p)
+    firm = np.zeros(N_FIRM)
+    firm[F_PRESSURE] = 1.0
+    firm[F_STANDARD] = 1.0
+    firm[F_TIME_FACTOR] = 1.0
+    firm[F_AUTONOMY] = _autonomy(p, 0.0)
+
+    # Managers.
+    consistency = np.empty(max(n_managers, 1))
+    reports = np.zeros(max(n_managers, 1), dtype=np.int64)
+    for m in range(n_managers):
+        consistency[m] = mech.clip01(r_init.normal(p[K.LEADERSHIP_CONSISTENCY], p[K.LEADERSHIP_CONSISTENCY_SD]))
+    if n_managers == 0:
+        consistency[0] = mech.clip01(p[K.LEADERSHIP_CONSISTENCY])
+
+    # Employees: frontline first, then back office (as the mesa engine).
+    cap_staff = max(planned_front + planned_back, 1)
+    ef = np.zeros((cap_staff, N_EMPLOYEE_F))
+    ei = np.zeros((cap_staff, N_EMPLOYEE_I), dtype=np.int64)
+    n_staff = 0
+    for role in range(2):
+        for _ in range(planned_front if role == 0 else planned_back):
+            tenure = r_init.exponential(INITIAL_TENURE_MEAN_DAYS)
+            _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_init, tenure, True, firm[F_AUTONOMY])
+            n_staff += 1
+    vac_role = np.zeros(cap_staff, dtype=np.int64)
+    vac_due = np.zeros(cap_staff)
+    n_vac = 0
+
+    # Customers.
+    cap_cust = max(2 * initial_customers, 16)
+    cuf = np.zeros((cap_cust, N_CUSTOMER_F))
+    cui = np.zeros((cap_cust, N_CUSTOMER_I), dtype=np.int64)
+    n_cust = 0
+    for _ in range(initial_customers):
+        seg = _draw_segment(p, r_init, p[K.CUSTOMERS_OPPORTUNIST_SHARE])
+        sat = _beta_mean_sd(r_init, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+        _add_customer(p, cuf, cui, n_cust, r_init, seg, sat)
+        n_cust += 1
+
+    expected = p[K.CUSTOMERS_CONTACTS_PER_DAY] * max(initial_customers, 1)
+    cap_contacts = int(2 * expected + 64)
+    kf = np.zeros((cap_contacts, N_CONTACT_F))
+    ki = np.zeros((cap_contacts, N_CONTACT_I), dtype=np.int64)
+    stats = np.zeros(N_STATS)
+    pick = np.empty(cap_staff, dtype=np.int64)
+    keep = np.empty(cap_staff, dtype=np.bool_)
+    manager_wages = n_managers * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
+
+    for day in range(days):
+        row = out[day]
+        # 1. Morning.
+        for e in range(n_staff):
+            ef[e, BUSY] = 0.0
+            ei[e, SERVED] = 0
+            ef[e, EXPERIENCE_SUM] = 0.0
+            ei[e, ON_DUTY] = 0
+            ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
+        n_on_front = _rota(ef, ei, n_staff, 0, p[K.FIRM_SHRINKAGE], r_emp, pick)
+        _rota(ef, ei, n_staff, 1, p[K.FIRM_SHRINKAGE], r_emp, pick)
+        n_contacts = draw_arrivals(cuf, cui, n_cust, open_min, rngs[R_ARRIVALS], kf, ki)
+        while n_contacts < 0:  # buffers too small today: grow and draw again (pending repeats were kept)
+            kf = np.zeros((2 * kf.shape[0], N_CONTACT_F))
+            ki = np.zeros((2 * ki.shape[0], N_CONTACT_I), dtype=np.int64)
+            n_contacts = draw_arrivals(cuf, cui, n_cust, open_min, rngs[R_ARRIVALS], kf, ki)
+        gate_share = 0.0
+        if guidelines and p[K.SCALE_CONTROL_DRIFT] > 0.0 and initial_customers > 0 and n_cust > 0:
+            growth = math.log(max(n_cust, 1) / initial_customers)
+            gate_share = min(1.0, p[K.SCALE_CONTROL_DRIFT] * max(growth, 0.0))
+        firm[F_AUTONOMY] = _autonomy(p, gate_share)
+        time_factor = firm[F_TIME_FACTOR]
+
+        # 2. The service day (its random numbers drawn up front, stream by stream).
+        rb = top_up(rb, rp, rn, rngs, gs, n_contacts, PER_CONTACT)
+        service_day(p, cuf, cui, ef, ei, n_staff, kf, ki, n_contacts, time_factor, gate_share, rb, rp, stats)
+
+        # 3. Customers: churn (order kept), then referrals and paid acquisition.
+        churned = 0
+        j = 0
+        u_churn = r_churn.random(n_cust)
+        for i in range(n_cust):
+            if u_churn[i] < cuf[i, CHURN_P]:  # kept current as satisfaction moves
+                churned += 1
+                continue
+            if i != j:
+                _move_row(cuf, cui, i, j)
+            j += 1
+        counts[0] += n_cust
+        n_cust = j
+        promoters = 0
+        detractors = 0
+        for i in range(n_cust):
+            if cuf[i, SATISFACTION] >= p[K.LOYALTY_PROMOTER_THRESHOLD]:
+                promoters += 1
+            elif cuf[i, SATISFACTION] < p[K.LOYALTY_DETRACTOR_THRESHOLD]:
+                detractors += 1
+        rate = mech.referral_rate(
+            promoters, detractors, p[K.LOYALTY_REFERRALS_PER_PROMOTER_YEAR], p[K.LOYALTY_DETERRENCE_PER_DETRACTOR_YEAR]
+        )
+        referrals = r_acq.poisson(rate)
+        target = initial_customers * (1.0 + p[K.MARKETING_GROWTH_TARGET_PER_YEAR]) ** ((day + 1) / DAYS_PER_YEAR)
+        per_day = initial_customers / DAYS_PER_YEAR
+        rate = mech.paid_acquisition_rate(
+            n_cust + referrals,
+            target,
+            p[K.MARKETING_PAID_ACQUISITION_SHARE_PER_YEAR] * per_day,
+            p[K.MARKETING_CATCH_UP_DAYS],
+            p[K.MARKETING_MAX_PAID_SHARE_PER_YEAR] * per_day,
+        )
+        paid = r_acq.poisson(rate)
+        if stats[S_ABUSIVE_CLAIMS] > 0:
+            today = stats[S_ABUSIVE_GRANTED] / stats[S_ABUSIVE_CLAIMS]
+            firm[F_ABUSE_RATE] = mech.smooth(firm[F_ABUSE_RATE], today, ABUSE_MEMORY_DAYS)
+        share = mech.new_opportunist_share(
+            p[K.CUSTOMERS_OPPORTUNIST_SHARE],
+            p[K.RECOVERY_GENEROSITY],
+            firm[F_ABUSE_RATE],
+            p[K.LOYALTY_OPPORTUNIST_ATTRACTION],
+        )
+        if n_cust + referrals + paid > cuf.shape[0]:
+            cuf = _grown(cuf, 2 * (n_cust + referrals + paid))
+            cui = _grown(cui, 2 * (n_cust + referrals + paid))
+        for _ in range(referrals + paid):
+            seg = _draw_segment(p, r_acq, share)
+            sat = _beta_mean_sd(r_acq, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+            _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat)
+            n_cust += 1
+
+        # 4. Employees: stress, engagement (with the satisfaction mirror), training.
+        hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
+        if firm[F_BUDGET_CUT] > 0.5:
+            hours *= 1.0 - p[K.BUDGET_TRAINING_CUT]
+        orientation = p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION]
+        busy_front = 0.0
+        noise = r_emp.standard_normal(n_staff)
+        for e in range(n_staff):
+            eps = p[K.ENGAGEMENT_NOISE_SD] * noise[e]
+            if ei[e, ON_DUTY] == 1:
+                if ei[e, ROLE] == 0:
+                    busy_front += ef[e, BUSY]
+                load = mech.overload(ef[e, BUSY] / open_min, p[K.SERVICE_TARGET_OCCUPANCY])
+                ef[e, STRESS] = mech.stress_update(
+                    ef[e, STRESS], load, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
+                )
+                if ei[e, SERVED] > 0:
+                    seen = ef[e, EXPERIENCE_SUM] / ei[e, SERVED]
+                    if ei[e, ROLE] == 1:
+                        # A department that never meets the customer is not lifted by them.
+                        seen = orientation * seen + (1.0 - orientation) * 0.5
+                    ef[e, MIRROR] = seen
+            tgt = _engagement_target(p, ef, ei, e, firm[F_AUTONOMY], consistency[ei[e, MANAGER]], ef[e, MIRROR])
+            ef[e, ENGAGEMENT] = mech.engagement_update(ef[e, ENGAGEMENT], tgt, p[K.ENGAGEMENT_ADJUSTMENT_DAYS], eps)
+            _train(p, ef, ei, e, hours)
+        training_hours = hours * n_staff
+        counts[2] += n_staff
+
+        # Quits (frontline rows first, then back office, as the mesa engine's lists).
+        quits = 0
+        early = 0
+        u_quit = r_emp.random(n_staff)
+        for role in range(2):
+            for e in range(n_staff):
+                if ei[e, ROLE] != role:
+                    continue
+                pq = mech.quit_probability(
+                    ef[e, ENGAGEMENT],
+                    ef[e, TENURE],
+                    ef[e, FIT],
+                    ef[e, STRESS],
+                    p[K.PEOPLE_FIRST_LEVEL],
+                    p[K.TURNOVER_BASE_QUIT_PER_YEAR],
+                    p[K.TURNOVER_ENGAGEMENT_SLOPE],
+                    p[K.TURNOVER_FIT_SLOPE],
+                    p[K.TURNOVER_STRESS_SLOPE],
+                    p[K.TURNOVER_PEOPLE_FIRST_EFFECT],
+                    p[K.TURNOVER_EARLY_TENURE_DAYS],
+                    p[K.TURNOVER_EARLY_TENURE_MULTIPLIER],
+                )
+                quit = u_quit[e] < pq
+                keep[e] = not quit
+                if quit:
+                    quits += 1
+                    if ef[e, TENURE] < p[K.TURNOVER_EARLY_TENURE_DAYS]:
+                        early += 1
+                    reports[ei[e, MANAGER]] -= 1
+                    vac_role[n_vac] = role
+                    vac_due[n_vac] = day + r_hire.gamma(VACANCY_SHAPE, p[K.HIRING_TIME_TO_FILL_DAYS] / VACANCY_SHAPE)
+                    n_vac += 1
+        n_staff = _compact(ef, ei, keep, n_staff)
+
+        # 5. Vacancies.
+        staffed_front = 0
+        for e in range(n_staff):
+            if ei[e, ROLE] == 0:
+                staffed_front += 1
+        staffed_back = n_staff - staffed_front
+        freeze = firm[F_BUDGET_CUT] > 0.5 and p[K.BUDGET_HIRING_FREEZE] > 0.5
+        hires = 0
+        hiring_cost = 0.0
+        k = 0
+        for v in range(n_vac):
+            role = vac_role[v]
+            staffed = staffed_front if role == 0 else staffed_back
+            planned = planned_front if role == 0 else planned_back
+            frozen = freeze and staffed >= p[K.BUDGET_MIN_STAFFING_SHARE] * planned
+            if vac_due[v] <= day and not frozen:
+                if role == 0:
+                    staffed_front += 1
+                else:
+                    staffed_back += 1
+                _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_hire, 0.0, False, firm[F_AUTONOMY])
+                n_staff += 1
+                hires += 1
+                pay = p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] if role == 0 else p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR]
+                hiring_cost += pay * p[K.HIRING_REPLACEMENT_COST_SHARE]
+            else:
+                vac_role[k] = role
+                vac_due[k] = vac_due[v]
+                k += 1
+        n_vac = k
+
+        # 6. Firm: work pressure, corner cutting and the standard.
+        occupancy = busy_front / (n_on_front * open_min) if n_on_front > 0 else 0.0
+        demanded = occupancy * firm[F_STANDARD] / max(firm[F_TIME_FACTOR], 1e-9)
+        firm[F_PRESSURE] = mech.smooth(
+            firm[F_PRESSURE], demanded / p[K.SERVICE_TARGET_OCCUPANCY], p[K.EROSION_PRESSURE_DAYS]
+        )
+        practice = mech.time_factor(
+            firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
+        )
+        firm[F_STANDARD] = mech.standard_update(
+            firm[F_STANDARD], practice, p[K.EROSION_EROSION_DAYS], p[K.EROSION_RECOVERY_DAYS]
+        )
+        firm[F_TIME_FACTOR] = mech.time_factor(
+            firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
+        )
+
+        # Ledger.
+        per_day = 1.0 / DAYS_PER_YEAR
+        wages_front = staffed_front * p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] * per_day
+        wages_back = staffed_back * p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR] * per_day
+        mgr_per_min = p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] * per_day / open_min
+        manager_time = min(stats[S_MANAGER_MIN] * mgr_per_min, manager_wages)
+        mean_wage_hour = (wages_front + wages_back) / n_staff / (open_min / 60.0) if n_staff > 0 else 0.0
+        trainee_time = training_hours * mean_wage_hour
+        row[C_LABOUR] = wages_front + wages_back + manager_wages - manager_time - trainee_time
+        row[C_TRAINING] = trainee_time + training_hours * p[K.TRAINING_COST_USD_PER_HOUR]
+        row[C_HIRING] = hiring_cost
+        row[C_RECOVERY] = stats[S_RECOVERY_USD]
+        row[C_ABUSE] = stats[S_ABUSE_USD]
+        row[C_COMPLIANCE] = stats[S_BREACHES] * p[K.COMPLIANCE_BREACH_PENALTY_USD]
+        row[C_MANAGER_TIME] = manager_time
+        row[C_ACQUISITION] = paid * p[K.MARKETING_ACQUISITION_COST_USD]
+        row[C_WELLBEING] = (
+            n_staff * p[K.PEOPLE_FIRST_LEVEL] * p[K.PEOPLE_FIRST_WELLBEING_USD_PER_EMPLOYEE_YEAR] * per_day
+        )
+        row[C_OVERHEAD] = p[K.FIRM_OVERHEAD_USD_PER_FRONTLINE_DAY] * p[K.FIRM_FRONTLINE]
+        total = 0.0
+        for col in range(C_LABOUR, C_OVERHEAD + 1):
+            total += row[col]
+        row[C_COST_TOTAL] = total
+        # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
+        revenue = (
+            (stats[S_SERVED] - stats[S_SERVED_REPEATS])
+            * p[K.PRICING_REVENUE_PER_CONTACT_USD]
+            * (1.0 + p[K.PRICING_PRICE_PREMIUM])
+        )
+        profit = revenue - total
+
+        # Budget rule.
+        if day == 0:
+            firm[F_REVENUE_SMOOTH] = revenue
+            firm[F_PROFIT_SMOOTH] = profit
+        else:
+            firm[F_REVENUE_SMOOTH] = mech.smooth(firm[F_REVENUE_SMOOTH], revenue, p[K.BUDGET_REVIEW_DAYS])
+            firm[F_PROFIT_SMOOTH] = mech.smooth(firm[F_PROFIT_SMOOTH], profit, p[K.BUDGET_REVIEW_DAYS])
+        margin = firm[F_PROFIT_SMOOTH] / firm[F_REVENUE_SMOOTH] if firm[F_REVENUE_SMOOTH] > 0 else -1.0
+        firm[F_BUDGET_CUT] = 1.0 if (p[K.BUDGET_COST_CUTTING] > 0.5 and margin < p[K.BUDGET_TARGET_MARGIN]) else 0.0
+
+        # 7. The day's row.
+        sat_sum = 0.0
+        promoters = 0
+        detractors = 0
+        opportunists = 0
+        for i in range(n_cust):
+            s = cuf[i, SATISFACTION]
+            sat_sum += s
+            if s >= p[K.LOYALTY_PROMOTER_THRESHOLD]:
+                promoters += 1
+            if s < p[K.LOYALTY_DETRACTOR_THRESHOLD]:
+                detractors += 1
+            if cui[i, SEGMENT] == OPPORTUNIST:
+                opportunists += 1
+        eng_sum = 0.0
+        engaged = 0
+        stress_sum = 0.0
+        for e in range(n_staff):
+            eng_sum += ef[e, ENGAGEMENT]
+            stress_sum += ef[e, STRESS]
+            if ef[e, ENGAGEMENT] > p[K.ENGAGEMENT_ENGAGED_THRESHOLD]:
+                engaged += 1
+        served = stats[S_SERVED]
+        row[C_ACTIVE] = n_cust
+        row[C_CHURNED] = churned
+        row[C_NEW] = referrals + paid
+        row[C_REFERRALS] = referrals
+        row[C_SATISFACTION] = sat_sum / n_cust if n_cust > 0 else np.nan
+        row[C_NPS] = mech.net_promoter_score(promoters, detractors, n_cust)
+        row[C_OPPORTUNIST] = opportunists / n_cust if n_cust > 0 else 0.0
+        row[C_CONTACTS] = stats[S_CONTACTS]
+        row[C_SERVED] = served
+        row[C_ABANDONED] = stats[S_ABANDONED]
+        row[C_REVENUE] = revenue
+        row[C_PROFIT] = profit
+        row[C_EMPLOYEES] = n_staff
+        row[C_FRONTLINE] = staffed_front
+        row[C_QUITS] = quits
+        row[C_QUITS_EARLY] = early
+        row[C_HIRES] = hires
+        row[C_VACANCIES] = n_vac
+        row[C_ENGAGEMENT] = eng_sum / n_staff if n_staff > 0 else np.nan
+        row[C_ENGAGED] = engaged / n_staff if n_staff > 0 else 0.0
+        row[C_STRESS] = stress_sum / n_staff if n_staff > 0 else 0.0
+        row[C_OCCUPANCY] = occupancy
+        row[C_WAIT_MEAN] = stats[S_WAIT_SUM] / served if served > 0 else 0.0
+        row[C_WAIT_P95] = stats[S_WAIT_P95]
+        row[C_ABANDON_RATE] = stats[S_ABANDONED] / stats[S_CONTACTS] if stats[S_CONTACTS] > 0 else 0.0
+        row[C_EXCEPTIONS] = stats[S_EXCEPTIONS]
+        row[C_ABUSIVE_CLAIMS] = stats[S_ABUSIVE_CLAIMS]
+        row[C_ESCALATIONS] = stats[S_ESCALATIONS]
+        row[C_APPROVAL_WAIT] = stats[S_APPROVAL_WAIT_SUM] / stats[S_ESCALATIONS] if stats[S_ESCALATIONS] > 0 else 0.0
+        row[C_GRANTS] = stats[S_GRANTS]
+        row[C_BREACHES] = stats[S_BREACHES]
+        row[C_FCR] = stats[S_RESOLVED] / served if served > 0 else 0.0
+        row[C_HANDOFFS] = stats[S_HANDOFFS]
+        row[C_HANDOFF_FAILURES] = stats[S_HANDOFF_FAILURES]
+        row[C_TRAINING_HOURS] = training_hours
+        row[C_STANDARD] = firm[F_STANDARD]
+        row[C_BUDGET_CUT] = firm[F_BUDGET_CUT]
+        counts[1] += stats[S_CONTACTS]
+        counts[3] += stats[S_HANDOFFS] + stats[S_ESCALATIONS]
+
+        for e in range(n_staff):
+            ef[e, TENURE] += 1.0

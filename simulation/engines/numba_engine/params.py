@@ -1,0 +1,91 @@
+"""A scenario as one flat ``float64`` vector for the numba kernels.
+
+Every scenario key is one entry, at the index named after the key in
+:mod:`.keys` (``service.handle_time_min`` -> ``K.SERVICE_HANDLE_TIME_MIN``);
+booleans are 0/1 and the empowerment mode is ``EMPOWERMENT_GUIDELINES``.
+The few quantities derived from several keys (hand-off delay and failure
+under internal orientation, breach risks, the planned headcount and the
+approval capacity) are computed here once, with the same mechanism
+functions the mesa engine uses.
+
+A vector, not a record: numba passes a tuple as one argument per field, so a
+131-field record is copied at every call of a kernel helper; an array is one
+pointer. ``python -m simulation.engines.numba_engine.params`` regenerates
+:mod:`.keys` after a schema change (a test checks it is current).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from simulation import mechanisms as mech
+from simulation.scenario.schema import Scenario
+
+__all__ = ["DERIVED", "FIELDS", "keys_source", "pack", "unpack"]
+
+#: Entries computed from several scenario keys (same formulas as the mesa engine's ``day_params``).
+DERIVED: dict[str, str] = {
+    "empowerment_guidelines": "1 under guidelines, 0 under approval gating",
+    "planned_frontline": "frontline headcount including the people-first staffing buffer",
+    "manager_servers": "managers available for approvals at once",
+    "handoff_delay_mean_min": "mean transmission delay of a hand-off under internal orientation (min)",
+    "handoff_failure_p": "hand-off failure probability under internal orientation",
+    "breach_p_discretion": "breach risk of a discretionary grant (0 outside a regulated domain)",
+    "breach_p_gated": "breach risk of a manager-approved grant (0 outside a regulated domain)",
+}
+
+FIELDS: tuple[str, ...] = tuple(k.replace(".", "_") for k in Scenario().flat() if k != "empowerment.mode") + tuple(
+    DERIVED
+)
+
+
+def pack(s: Scenario) -> np.ndarray:
+    """The parameter vector of a scenario (``float64``, indexed by :mod:`.keys`)."""
+    values: dict[str, float] = {}
+    for key, value in s.flat().items():
+        if key != "empowerment.mode":
+            values[key.replace(".", "_")] = float(value)
+    sp, em, co = s.service_philosophy, s.empowerment, s.compliance
+    values["empowerment_guidelines"] = 1.0 if em.mode == "guidelines" else 0.0
+    values["planned_frontline"] = float(
+        round(s.firm.frontline * (1.0 + s.people_first.staffing_buffer * s.people_first.level))
+    )
+    values["manager_servers"] = float(max(1, round(s.firm.managers * s.managers.availability)))
+    values["handoff_delay_mean_min"] = mech.handoff_delay_mean(sp.handoff_delay_min, sp.internal_orientation)
+    values["handoff_failure_p"] = mech.handoff_failure_probability(sp.handoff_failure, sp.internal_orientation)
+    p_disc = mech.breach_probability(em.discretion_limit_usd, co.breach_probability, co.reference_limit_usd)
+    values["breach_p_discretion"] = p_disc if co.regulated else 0.0
+    values["breach_p_gated"] = co.breach_probability * co.gated_factor if co.regulated else 0.0
+    return np.array([values[name] for name in FIELDS], dtype=np.float64)
+
+
+def unpack(vector: np.ndarray) -> dict[str, float]:
+    """Name -> value of a parameter vector (for inspection and tests)."""
+    return {name: float(v) for name, v in zip(FIELDS, vector, strict=True)}
+
+
+def keys_source() -> str:
+    """The text of :mod:`.keys`."""
+    lines = [
+        '"""Indices into the numba engine\'s parameter vector (generated; do not edit).',
+        "",
+        "Regenerate with ``python -m simulation.engines.numba_engine.params``.",
+        '"""',
+        "",
+        "# ruff: noqa: E501",
+        "",
+    ]
+    for i, name in enumerate(FIELDS):
+        note = f"  # {DERIVED[name]}" if name in DERIVED else ""
+        lines.append(f"{name.upper()} = {i}{note}")
+    lines.append(f"N_PARAMS = {len(FIELDS)}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    target = Path(__file__).with_name("keys.py")
+    target.write_text(keys_source())
+    sys.stdout.write(f"wrote {target}\n")

@@ -1,0 +1,776 @@
+"""One business day of service as an event-driven simulation in a numba kernel.
+
+The same process as the mesa engine's SimPy day
+(:mod:`simulation.engines.mesa_engine.service_day`), written over arrays:
+
+* contacts arrive as a Poisson process over the opening hours (each
+  customer's contacts are Poisson with its own propensity, so the firm's
+  stream has the summed rate and each contact's owner is drawn in proportion
+  to propensity), plus yesterday's unresolved repeats at uniform times;
+* a free frontline employee (the longest idle: a FIFO ring) takes the next
+  contact; a contact that finds none queues (FIFO) and reneges at its
+  patience deadline. A reneged contact is noticed when it reaches the head
+  of the queue or at the end of the day, so reneging needs no event;
+* the employee holds the contact through its hand-offs (transmission delay,
+  a back-office worker from a FIFO store, rework on failure) and its
+  approval (response delay, then a manager from a FIFO multi-server queue);
+* the pending events (service end, hand-off arrival, back-office end,
+  manager arrival, approval end) sit in a binary heap keyed by time and a
+  sequence number, so ties resolve in a fixed order.
+
+Every per-event step is O(log events in flight); nothing scans all servers
+or all customers. Random numbers come from the named streams of the
+replication, drawn in the same roles as in the mesa engine.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from simulation import mechanisms as mech
+from simulation.engines.numba_engine import keys as K
+from simulation.engines.numba_engine.draws import (
+    APPROVALS_E,
+    APPROVALS_G,
+    APPROVALS_U,
+    ARRIVALS_E,
+    ARRIVALS_U,
+    EXCEPTIONS_N,
+    EXCEPTIONS_U,
+    HANDOFFS_E,
+    HANDOFFS_G,
+    HANDOFFS_U,
+    SERVICE_G,
+    SERVICE_U,
+    gamma_mean,
+    lognormal,
+    take,
+)
+from simulation.engines.numba_engine.state import (
+    ABUSIVE,
+    ADEQUACY,
+    APPROVAL_DELAY,
+    ARRIVAL,
+    ATTEMPTS,
+    BUSY,
+    CHAIN,
+    CHAIN_N,
+    CHURN_P,
+    CLAIM,
+    CUSTOMER,
+    DEADLINE,
+    EMPLOYEE,
+    ENGAGEMENT,
+    ESCALATED_AT,
+    EXCEPTION,
+    EXPECTED_WAIT,
+    EXPERIENCE_SUM,
+    FAILED,
+    HANDOFF,
+    MAX_CHAIN,
+    ON_DUTY,
+    OUTCOME,
+    PATIENCE_MEAN,
+    PENDING,
+    PRODUCTIVITY,
+    PROPENSITY,
+    REPEAT,
+    ROLE,
+    SATISFACTION,
+    SEGMENT,
+    SENSITIVITY,
+    SERVED,
+    SOFT_INNATE,
+    SOFT_TRAINED,
+    START,
+    STEP_START,
+    TECHNICAL_INNATE,
+    TECHNICAL_TRAINED,
+)
+
+# Event kinds.
+EV_SERVICE_END = 0
+EV_HANDOFF_ARRIVE = 1
+EV_BACKOFFICE_END = 2
+EV_MANAGER_ARRIVE = 3
+EV_APPROVAL_END = 4
+
+# What a contact does next, within the same instant.
+ACT_NONE = 0
+ACT_CHECK = 1  # a hand-off came back: did it work?
+ACT_HANDOFF = 2  # send (or resend) to the back office
+ACT_DECIDE = 3  # an exception: decide or escalate
+ACT_FINISH = 4  # resolution, experience, free the employee
+
+OPPORTUNIST = 2
+#: Share of the gap to the latest wait by which a customer's expected wait moves (as in the mesa engine).
+EXPECTED_WAIT_RATE = 0.2
+
+# Indices into the day's statistics vector.
+S_CONTACTS = 0
+S_SERVED = 1
+S_SERVED_REPEATS = 2
+S_ABANDONED = 3
+S_WAIT_SUM = 4
+S_RESOLVED = 5
+S_EXCEPTIONS = 6
+S_ESCALATIONS = 7
+S_APPROVAL_WAIT_SUM = 8
+S_GRANTS = 9
+S_RECOVERY_USD = 10
+S_ABUSE_USD = 11
+S_ABUSIVE_CLAIMS = 12
+S_ABUSIVE_GRANTED = 13
+S_BREACHES = 14
+S_HANDOFFS = 15
+S_HANDOFF_FAILURES = 16
+S_MANAGER_MIN = 17
+S_EXPERIENCE_SUM = 18
+S_END_MIN = 19
+S_WAIT_P95 = 20
+N_STATS = 21
+
+
+# --------------------------------------------------------------------------- heap
+
+
+@njit(cache=True, nogil=True, inline="always")
+def heap_push(ht, hs, hk, hc, n, t, seq, kind, contact):  # noqa: PLR0913
+    """Push an event (time, sequence) onto the binary heap of ``n`` events; returns the new size."""
+    i = n
+    while i > 0:
+        parent = (i - 1) >> 1
+        if ht[parent] < t or (ht[parent] == t and hs[parent] < seq):
+            break
+        ht[i] = ht[parent]
+        hs[i] = hs[parent]
+        hk[i] = hk[parent]
+        hc[i] = hc[parent]
+        i = parent
+    ht[i] = t
+    hs[i] = seq
+    hk[i] = kind
+    hc[i] = contact
+    return n + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def heap_pop(ht, hs, hk, hc, n):
+    """Remove the earliest event; returns (time, kind, contact, new size)."""
+    t0, k0, c0 = ht[0], hk[0], hc[0]
+    n -= 1
+    t, s, k, c = ht[n], hs[n], hk[n], hc[n]
+    i = 0
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            break
+        if child + 1 < n and (ht[child + 1] < ht[child] or (ht[child + 1] == ht[child] and hs[child + 1] < hs[child])):
+            child += 1
+        if t < ht[child] or (t == ht[child] and s < hs[child]):
+            break
+        ht[i] = ht[child]
+        hs[i] = hs[child]
+        hk[i] = hk[child]
+        hc[i] = hc[child]
+        i = child
+    if n > 0:
+        ht[i] = t
+        hs[i] = s
+        hk[i] = k
+        hc[i] = c
+    return t0, k0, c0, n
+
+
+# --------------------------------------------------------------------------- draws
+
+
+@njit(cache=True, nogil=True)
+def gamma_shape(p):
+    """Shape of the gamma handle times: ``1 / cv**2`` (cv 1 is exponential)."""
+    cv = p[K.SERVICE_TIME_CV]
+    return 1.0 / (cv * cv)
+
+
+@njit(cache=True, nogil=True)
+def _sorted_uniforms(rng, n, scale):
+    """``n`` sorted uniforms on [0, scale): normalised cumulative exponential spacings (no sort)."""
+    gaps = rng.standard_exponential(n + 1)
+    out = np.cumsum(gaps[:n])
+    out *= scale / (out[n - 1] + gaps[n]) if n > 0 else 1.0
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _shuffle(rng, a):
+    """Fisher-Yates shuffle of ``a`` in place."""
+    n = a.shape[0]
+    u = rng.random(n)
+    for i in range(n - 1, 0, -1):
+        j = int(u[i] * (i + 1))
+        a[i], a[j] = a[j], a[i]
+
+
+@njit(cache=True, nogil=True)
+def draw_arrivals(cuf, cui, n_customers, open_min, rng, kf, ki):
+    """Today's contacts, sorted by time, into the contact table (arrival, customer, repeat); returns their number.
+
+    Fresh contacts: a Poisson number with mean sum(propensity) at sorted uniform times, each owner drawn
+    in proportion to propensity, independently of the time: the same law as independent Poisson counts
+    per customer at uniform times (the mesa engine's way). Owners are sorted uniforms merged with the
+    cumulative propensities, then shuffled onto the times: O(customers + contacts), no search, no sort.
+    Repeats: each pending repeat at its own uniform time. Returns -1 (and changes nothing) when the
+    table is too small.
+    """
+    total = 0.0
+    n_rep = 0
+    for i in range(n_customers):
+        total += cuf[i, PROPENSITY]
+        n_rep += cui[i, PENDING]
+    n_fresh = rng.poisson(total) if total > 0.0 else 0
+    if n_fresh + n_rep > kf.shape[0]:
+        return -1
+    fresh_t = _sorted_uniforms(rng, n_fresh, open_min)
+    marks = _sorted_uniforms(rng, n_fresh, total)
+    fresh_o = np.empty(n_fresh, dtype=np.int64)
+    i = 0
+    cum = cuf[0, PROPENSITY] if n_customers > 0 else 0.0
+    for k in range(n_fresh):
+        while marks[k] >= cum and i < n_customers - 1:
+            i += 1
+            cum += cuf[i, PROPENSITY]
+        fresh_o[k] = i
+    _shuffle(rng, fresh_o)
+    rep_o = np.empty(n_rep, dtype=np.int64)
+    k = 0
+    for i in range(n_customers):
+        for _ in range(cui[i, PENDING]):
+            rep_o[k] = i
+            k += 1
+        cui[i, PENDING] = 0
+    rep_t = _sorted_uniforms(rng, n_rep, open_min)
+    _shuffle(rng, rep_o)
+    # Merge the two sorted streams.
+    a = 0
+    b = 0
+    for n in range(n_fresh + n_rep):
+        if b >= n_rep or (a < n_fresh and fresh_t[a] <= rep_t[b]):
+            kf[n, ARRIVAL] = fresh_t[a]
+            ki[n, CUSTOMER] = fresh_o[a]
+            ki[n, REPEAT] = 0
+            a += 1
+        else:
+            kf[n, ARRIVAL] = rep_t[b]
+            ki[n, CUSTOMER] = rep_o[b]
+            ki[n, REPEAT] = 1
+            b += 1
+    return n_fresh + n_rep
+
+
+# --------------------------------------------------------------------------- the day
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _technical(ef, e):
+    return min(1.0, ef[e, TECHNICAL_INNATE] + ef[e, TECHNICAL_TRAINED])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _soft(ef, e):
+    return min(1.0, ef[e, SOFT_INNATE] + ef[e, SOFT_TRAINED])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def churn_p(p, satisfaction, sensitivity):
+    """A customer's daily churn probability (cached per customer: it moves only with satisfaction)."""
+    return mech.churn_probability(
+        satisfaction,
+        p[K.PRICING_PRICE_PREMIUM],
+        sensitivity,
+        p[K.LOYALTY_CHURN_PER_YEAR],
+        p[K.LOYALTY_REFERENCE_SATISFACTION],
+        p[K.LOYALTY_CHURN_SLOPE],
+        p[K.LOYALTY_PRICE_ELASTICITY],
+    )
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _finish_customer(p, cuf, cui, cust, experience, wait, unresolved, rb, rp, gs):
+    cuf[cust, SATISFACTION] = mech.satisfaction_update(
+        cuf[cust, SATISFACTION], experience, p[K.LOYALTY_SATISFACTION_RATE]
+    )
+    cuf[cust, CHURN_P] = churn_p(p, cuf[cust, SATISFACTION], cuf[cust, SENSITIVITY])
+    cuf[cust, EXPECTED_WAIT] += EXPECTED_WAIT_RATE * (wait - cuf[cust, EXPECTED_WAIT])
+    if unresolved and take(rb, rp, ARRIVALS_U) < p[K.DEMAND_REPEAT_CONTACT_SHARE]:
+        cui[cust, PENDING] += 1
+
+
+@njit(cache=True, nogil=True)
+def _percentile_with_zeros(positive, n_pos, n, q):
+    """The q-th percentile (numpy's linear rule) of ``n`` values: ``n - n_pos`` zeros and ``positive[:n_pos]``."""
+    if n == 0:
+        return 0.0
+    h = (n - 1) * q / 100.0
+    lo = int(math.floor(h))
+    hi = min(lo + 1, n - 1)
+    n_zero = n - n_pos
+    if hi < n_zero:
+        return 0.0
+    vals = np.sort(positive[:n_pos])
+    v_lo = 0.0 if lo < n_zero else vals[lo - n_zero]
+    v_hi = 0.0 if hi < n_zero else vals[hi - n_zero]
+    return v_lo + (h - lo) * (v_hi - v_lo)
+
+
+@njit(cache=True, nogil=True)
+def service_day(  # noqa: C901, PLR0912, PLR0915
+    p,
+    cuf,
+    cui,
+    ef,
+    ei,
+    n_staff,
+    kf,
+    ki,
+    n_contacts,
+    time_factor,
+    gate_share,
+    rb,
+    rp,
+    stats,
+):
+    """Run one service day over ``n_contacts`` contacts already in ``kf, ki`` (customer, arrival, repeat).
+
+    ``ef, ei`` rows with ``on_duty == 1`` serve (role 0 frontline, 1 back office); ``stats`` (length
+    ``N_STATS``) is filled; customers and employees are updated in place.
+    """
+    gs = gamma_shape(p)
+    stats[:] = 0.0
+    guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
+    regulated = p[K.COMPLIANCE_REGULATED] > 0.5
+    servers = int(p[K.MANAGER_SERVERS])
+
+    # Idle stores (FIFO rings) of frontline and back-office employees on duty.
+    front_idle = np.empty(max(n_staff, 1), dtype=np.int64)
+    back_idle = np.empty(max(n_staff, 1), dtype=np.int64)
+    n_front = 0
+    n_back = 0
+    for e in range(n_staff):
+        if ei[e, ON_DUTY] == 1:
+            if ei[e, ROLE] == 0:
+                front_idle[n_front] = e
+                n_front += 1
+            else:
+                back_idle[n_back] = e
+                n_back += 1
+    f_head, f_len = 0, n_front
+    b_head, b_len = 0, n_back
+    cap_f = max(n_front, 1)
+    cap_b = max(n_back, 1)
+
+    waits_pos = np.empty(max(n_contacts, 1))
+    n_waits = 0
+    n_pos = 0
+
+    if n_front == 0:
+        # Nobody on duty: every contact gives up (a closed shop, not a crash).
+        for c in range(n_contacts):
+            stats[S_CONTACTS] += 1.0
+            stats[S_ABANDONED] += 1.0
+            _finish_customer(p, cuf, cui, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, 0.0, True, rb, rp, gs)
+        return
+
+    # Queues of contacts (FIFO, never wrap: each contact joins each queue at most MAX_CHAIN times).
+    q_front = np.empty(max(n_contacts, 1), dtype=np.int64)
+    qf_head, qf_tail = 0, 0
+    q_back = np.empty(max(n_contacts * MAX_CHAIN, 1), dtype=np.int64)
+    qb_head, qb_tail = 0, 0
+    q_mgr = np.empty(max(n_contacts, 1), dtype=np.int64)
+    qm_head, qm_tail = 0, 0
+    busy_mgr = 0
+
+    # Event heap: at most one pending event per contact in service.
+    hcap = max(n_contacts, 1)
+    ht = np.empty(hcap)
+    hs = np.empty(hcap, dtype=np.int64)
+    hk = np.empty(hcap, dtype=np.int64)
+    hc = np.empty(hcap, dtype=np.int64)
+    hn = 0
+    seq = 0
+
+    ia = 0
+    while True:
+        # Next thing to happen: the earliest event, or the next arrival (events first at a tie).
+        if hn == 0 or (ia < n_contacts and kf[ia, ARRIVAL] < ht[0]):
+            if ia >= n_contacts:
+                break
+            c = ia
+            ia += 1
+            now = kf[c, ARRIVAL]
+            stats[S_CONTACTS] += 1.0
+            pm = mech.patience_mean(
+                p[K.CUSTOMERS_PATIENCE_MEAN_MIN],
+                p[K.CUSTOMERS_PATIENCE_ADAPTATION],
+                cuf[ki[c, CUSTOMER], EXPECTED_WAIT],
+            )
+            kf[c, PATIENCE_MEAN] = pm
+            kf[c, DEADLINE] = now + pm * take(rb, rp, ARRIVALS_E)
+            if f_len > 0:
+                e = front_idle[f_head]
+                f_head = (f_head + 1) % cap_f
+                f_len -= 1
+                n_waits, n_pos, hn, seq = _start(
+                    p,
+                    cuf,
+                    cui,
+                    ef,
+                    ei,
+                    kf,
+                    ki,
+                    c,
+                    e,
+                    now,
+                    time_factor,
+                    rb,
+                    rp,
+                    gs,
+                    stats,
+                    waits_pos,
+                    n_waits,
+                    n_pos,
+                    ht,
+                    hs,
+                    hk,
+                    hc,
+                    hn,
+                    seq,
+                )
+            else:
+                q_front[qf_tail] = c
+                qf_tail += 1
+            continue
+
+        now, kind, c, hn = heap_pop(ht, hs, hk, hc, hn)
+        action = ACT_NONE
+        if kind == EV_SERVICE_END:
+            action = ACT_HANDOFF if ki[c, HANDOFF] == 1 else (ACT_DECIDE if ki[c, EXCEPTION] == 1 else ACT_FINISH)
+        elif kind == EV_HANDOFF_ARRIVE:
+            if n_back == 0:
+                action = ACT_CHECK  # no back office: the transmission alone
+            elif b_len > 0:
+                w = back_idle[b_head]
+                b_head = (b_head + 1) % cap_b
+                b_len -= 1
+                hn, seq = _start_backoffice(
+                    p, ef, ei, kf, ki, c, w, now, time_factor, rb, rp, gs, ht, hs, hk, hc, hn, seq
+                )
+            else:
+                q_back[qb_tail] = c
+                qb_tail += 1
+        elif kind == EV_BACKOFFICE_END:
+            w = ki[c, CHAIN + ki[c, CHAIN_N] - 1]
+            ef[w, BUSY] += now - kf[c, STEP_START]
+            ei[w, SERVED] += 1
+            if qb_head < qb_tail:  # the worker takes the next waiting hand-off
+                hn, seq = _start_backoffice(
+                    p, ef, ei, kf, ki, q_back[qb_head], w, now, time_factor, rb, rp, gs, ht, hs, hk, hc, hn, seq
+                )
+                qb_head += 1
+            else:
+                back_idle[(b_head + b_len) % cap_b] = w
+                b_len += 1
+            action = ACT_CHECK
+        elif kind == EV_MANAGER_ARRIVE:
+            if busy_mgr < servers:
+                busy_mgr += 1
+                hn, seq = _start_approval(p, kf, ki, c, now, rb, rp, gs, ht, hs, hk, hc, hn, seq)
+            else:
+                q_mgr[qm_tail] = c
+                qm_tail += 1
+        else:  # EV_APPROVAL_END
+            stats[S_MANAGER_MIN] += now - kf[c, STEP_START]
+            if qm_head < qm_tail:  # the manager takes the next waiting approval
+                hn, seq = _start_approval(p, kf, ki, q_mgr[qm_head], now, rb, rp, gs, ht, hs, hk, hc, hn, seq)
+                qm_head += 1
+            else:
+                busy_mgr -= 1
+            if ki[c, ABUSIVE] == 1:
+                granted = take(rb, rp, APPROVALS_U) >= p[K.MANAGERS_DETECTION]
+            else:
+                granted = take(rb, rp, APPROVALS_U) >= p[K.MANAGERS_STRICTNESS]
+            if granted and regulated and take(rb, rp, APPROVALS_U) < p[K.BREACH_P_GATED]:
+                stats[S_BREACHES] += 1.0
+            kf[c, APPROVAL_DELAY] = now - kf[c, ESCALATED_AT]
+            stats[S_APPROVAL_WAIT_SUM] += kf[c, APPROVAL_DELAY]
+            _grant(p, kf, ki, c, granted, stats)
+            action = ACT_FINISH
+
+        if action == ACT_CHECK:  # did the hand-off work? (rework at most MAX_CHAIN - 1 times)
+            if take(rb, rp, HANDOFFS_U) < p[K.HANDOFF_FAILURE_P]:
+                ki[c, FAILED] += 1
+                stats[S_HANDOFF_FAILURES] += 1.0
+                if ki[c, ATTEMPTS] < MAX_CHAIN:
+                    action = ACT_HANDOFF
+            if action == ACT_CHECK:
+                action = ACT_DECIDE if ki[c, EXCEPTION] == 1 else ACT_FINISH
+        if action == ACT_HANDOFF:
+            stats[S_HANDOFFS] += 1.0
+            ki[c, ATTEMPTS] += 1
+            t_next = now
+            if p[K.HANDOFF_DELAY_MEAN_MIN] > 0.0:
+                t_next = now + p[K.HANDOFF_DELAY_MEAN_MIN] * take(rb, rp, HANDOFFS_E)
+            hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_HANDOFF_ARRIVE, c)
+            seq += 1
+        elif action == ACT_DECIDE:  # on the spot under guidelines, else through a manager
+            stats[S_EXCEPTIONS] += 1.0
+            abusive = ki[c, ABUSIVE] == 1
+            if abusive:
+                stats[S_ABUSIVE_CLAIMS] += 1.0
+            gated = (not guidelines) or kf[c, CLAIM] > p[K.EMPOWERMENT_DISCRETION_LIMIT_USD]
+            if not gated and gate_share > 0.0 and take(rb, rp, APPROVALS_U) < gate_share:
+                gated = True
+            if gated:
+                stats[S_ESCALATIONS] += 1.0
+                kf[c, ESCALATED_AT] = now
+                t_next = now
+                if p[K.MANAGERS_RESPONSE_DELAY_MIN] > 0.0:
+                    t_next = now + p[K.MANAGERS_RESPONSE_DELAY_MIN] * take(rb, rp, APPROVALS_E)
+                hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_MANAGER_ARRIVE, c)
+                seq += 1
+            else:
+                granted = not (abusive and take(rb, rp, EXCEPTIONS_U) < p[K.EMPOWERMENT_EMPLOYEE_DETECTION])
+                if granted and regulated and take(rb, rp, APPROVALS_U) < p[K.BREACH_P_DISCRETION]:
+                    stats[S_BREACHES] += 1.0
+                _grant(p, kf, ki, c, granted, stats)
+                action = ACT_FINISH
+        if action != ACT_FINISH:
+            continue
+
+        _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs, stats)
+        # The employee is free: the head of the queue takes them, skipping those who reneged.
+        e = ki[c, EMPLOYEE]
+        started = False
+        while qf_head < qf_tail:
+            nxt = q_front[qf_head]
+            qf_head += 1
+            if kf[nxt, DEADLINE] < now:
+                _renege(p, cuf, cui, kf, ki, nxt, rb, rp, gs, stats)
+                continue
+            n_waits, n_pos, hn, seq = _start(
+                p,
+                cuf,
+                cui,
+                ef,
+                ei,
+                kf,
+                ki,
+                nxt,
+                e,
+                now,
+                time_factor,
+                rb,
+                rp,
+                gs,
+                stats,
+                waits_pos,
+                n_waits,
+                n_pos,
+                ht,
+                hs,
+                hk,
+                hc,
+                hn,
+                seq,
+            )
+            started = True
+            break
+        if not started:
+            front_idle[(f_head + f_len) % cap_f] = e
+            f_len += 1
+
+    # Whoever still queues at the end gave up at their deadline.
+    while qf_head < qf_tail:
+        _renege(p, cuf, cui, kf, ki, q_front[qf_head], rb, rp, gs, stats)
+        qf_head += 1
+    stats[S_WAIT_P95] = _percentile_with_zeros(waits_pos, n_pos, n_waits, 95.0)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _start_backoffice(p, ef, ei, kf, ki, c, w, now, time_factor, rb, rp, gs, ht, hs, hk, hc, hn, seq):
+    """Back-office worker ``w`` takes hand-off ``c``."""
+    ki[c, CHAIN + ki[c, CHAIN_N]] = w
+    ki[c, CHAIN_N] += 1
+    kf[c, STEP_START] = now
+    mean = mech.service_time_mean(
+        p[K.SERVICE_PHILOSOPHY_BACKOFFICE_TIME_MIN], _technical(ef, w), 0.0, ef[w, PRODUCTIVITY], time_factor
+    )
+    hn = heap_push(ht, hs, hk, hc, hn, now + gamma_mean(rb, rp, gs, HANDOFFS_G, mean), seq, EV_BACKOFFICE_END, c)
+    return hn, seq + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _start_approval(p, kf, ki, c, now, rb, rp, gs, ht, hs, hk, hc, hn, seq):
+    """A manager takes approval ``c``."""
+    kf[c, STEP_START] = now
+    dur = gamma_mean(rb, rp, gs, APPROVALS_G, p[K.MANAGERS_APPROVAL_TIME_MIN])
+    hn = heap_push(ht, hs, hk, hc, hn, now + dur, seq, EV_APPROVAL_END, c)
+    return hn, seq + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _renege(p, cuf, cui, kf, ki, c, rb, rp, gs, stats):
+    stats[S_ABANDONED] += 1.0
+    stats[S_END_MIN] = max(stats[S_END_MIN], kf[c, DEADLINE])
+    _finish_customer(
+        p, cuf, cui, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, kf[c, DEADLINE] - kf[c, ARRIVAL], True, rb, rp, gs
+    )
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _grant(p, kf, ki, c, granted, stats):
+    if granted:
+        amount = p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM]
+        stats[S_GRANTS] += 1.0
+        if ki[c, ABUSIVE] == 1:
+            # The opportunist got what it came for: no problem to recover from.
+            stats[S_ABUSE_USD] += amount
+            stats[S_ABUSIVE_GRANTED] += 1.0
+        else:
+            stats[S_RECOVERY_USD] += amount
+            ki[c, OUTCOME] = mech.RESOLVED
+            kf[c, ADEQUACY] = p[K.RECOVERY_GENEROSITY]
+    else:
+        ki[c, OUTCOME] = mech.UNRESOLVED
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _start(
+    p,
+    cuf,
+    cui,
+    ef,
+    ei,
+    kf,
+    ki,
+    c,
+    e,
+    now,
+    time_factor,
+    rb,
+    rp,
+    gs,
+    stats,
+    waits_pos,
+    n_waits,
+    n_pos,
+    ht,
+    hs,
+    hk,
+    hc,
+    hn,
+    seq,
+):  # noqa: PLR0913
+    """Employee ``e`` starts serving contact ``c``: what it carries, then its service-end event."""
+    wait = now - kf[c, ARRIVAL]
+    stats[S_WAIT_SUM] += wait
+    if wait > 0.0:
+        waits_pos[n_pos] = wait
+        n_pos += 1
+    n_waits += 1
+    ki[c, EMPLOYEE] = e
+    kf[c, START] = now
+    ki[c, OUTCOME] = mech.NO_PROBLEM
+    ki[c, EXCEPTION] = 0
+    ki[c, ABUSIVE] = 0
+    kf[c, CLAIM] = 0.0
+    kf[c, ADEQUACY] = 0.0
+    kf[c, APPROVAL_DELAY] = 0.0
+    ki[c, ATTEMPTS] = 0
+    ki[c, FAILED] = 0
+    ki[c, CHAIN_N] = 0
+    cust = ki[c, CUSTOMER]
+    # What the contact carries (exceptions stream).
+    if cui[cust, SEGMENT] == OPPORTUNIST and take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_OPPORTUNIST_CLAIM_SHARE]:
+        ki[c, EXCEPTION] = 1
+        ki[c, ABUSIVE] = 1
+        kf[c, CLAIM] = lognormal(
+            rb, rp, EXCEPTIONS_N, p[K.RECOVERY_ABUSIVE_CLAIM_MEDIAN_USD], p[K.RECOVERY_CLAIM_SIGMA]
+        )
+    elif take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_PROBLEM_SHARE]:
+        # The problem's size is drawn whether or not it is voiced: large problems hurt more either way.
+        kf[c, CLAIM] = lognormal(rb, rp, EXCEPTIONS_N, p[K.RECOVERY_CLAIM_MEDIAN_USD], p[K.RECOVERY_CLAIM_SIGMA])
+        if take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_COMPLAINT_SHARE]:
+            ki[c, EXCEPTION] = 1
+        else:
+            ki[c, OUTCOME] = mech.UNVOICED
+    ki[c, HANDOFF] = (
+        1
+        if (
+            p[K.SERVICE_PHILOSOPHY_HANDOFF_SHARE] > 0.0
+            and take(rb, rp, HANDOFFS_U) < p[K.SERVICE_PHILOSOPHY_HANDOFF_SHARE]
+        )
+        else 0
+    )
+    mean = mech.service_time_mean(
+        p[K.SERVICE_HANDLE_TIME_MIN], _technical(ef, e), p[K.SERVICE_DATA_ACCESS], ef[e, PRODUCTIVITY], time_factor
+    )
+    if ki[c, EXCEPTION] == 1:
+        mean += p[K.SERVICE_EXCEPTION_TIME_MIN] * time_factor
+    hn = heap_push(ht, hs, hk, hc, hn, now + gamma_mean(rb, rp, gs, SERVICE_G, mean), seq, EV_SERVICE_END, c)
+    return n_waits, n_pos, hn, seq + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs, stats):
+    """Resolution, the experience, and the records of the employee, the internal chain and the customer."""
+    e = ki[c, EMPLOYEE]
+    cust = ki[c, CUSTOMER]
+    technical = _technical(ef, e)
+    soft = _soft(ef, e)
+    failed = ki[c, FAILED]
+    p_res = (
+        mech.resolution_probability(
+            p[K.SERVICE_BASE_RESOLUTION],
+            technical,
+            soft,
+            ef[e, ENGAGEMENT],
+            p[K.SERVICE_DATA_ACCESS],
+            ef[e, PRODUCTIVITY],
+            time_factor,
+            p[K.EROSION_QUALITY_ELASTICITY],
+        )
+        * (1.0 - p[K.SERVICE_PHILOSOPHY_TRANSFER_PENALTY]) ** failed
+    )
+    resolved = take(rb, rp, SERVICE_U) < p_res and ki[c, OUTCOME] != mech.UNRESOLVED
+    factor = mech.problem_outcome_factor(
+        ki[c, OUTCOME],
+        kf[c, CLAIM] > p[K.RECOVERY_LARGE_CLAIM_USD],
+        kf[c, ADEQUACY],
+        kf[c, APPROVAL_DELAY],
+        p[K.RECOVERY_SPEED_SCALE_MIN],
+    )
+    factor *= mech.value_for_money(p[K.PRICING_PRICE_PREMIUM], cuf[cust, SENSITIVITY], p[K.PRICING_VALUE_WEIGHT])
+    wait = kf[c, START] - kf[c, ARRIVAL]
+    experience = mech.experience_score(
+        wait,
+        kf[c, PATIENCE_MEAN],
+        resolved,
+        mech.courtesy(soft, ef[e, ENGAGEMENT]),
+        failed,
+        p[K.SERVICE_PHILOSOPHY_TRANSFER_PENALTY],
+        factor,
+    )
+    ef[e, BUSY] += now - kf[c, START]
+    ei[e, SERVED] += 1
+    ef[e, EXPERIENCE_SUM] += experience
+    for k in range(ki[c, CHAIN_N]):  # the internal chain sees the outcome it contributed to
+        ef[ki[c, CHAIN + k], EXPERIENCE_SUM] += experience
+    stats[S_SERVED] += 1.0
+    stats[S_SERVED_REPEATS] += ki[c, REPEAT]
+    stats[S_RESOLVED] += 1.0 if resolved else 0.0
+    stats[S_EXPERIENCE_SUM] += experience
+    stats[S_END_MIN] = max(stats[S_END_MIN], now)
+    _finish_customer(p, cuf, cui, cust, experience, wait, not resolved, rb, rp, gs)
