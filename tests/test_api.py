@@ -108,7 +108,7 @@ def test_per_replication_levels_and_flows(results: Results) -> None:
 def test_save_writes_three_files_with_provenance(results: Results, scenario: Scenario, tmp_path: Path) -> None:
     out = tmp_path / "nested" / "run"
     paths = results.save(out)
-    assert sorted(p.name for p in paths) == ["daily.parquet", "run.json", "summary.csv"]
+    assert sorted(p.name for p in paths) == ["daily.parquet", "replications.csv", "run.json", "summary.csv"]
     for p in paths:
         assert p.is_file() and p.parent == out
 

@@ -154,9 +154,9 @@ def test_ctrl_c_keeps_finished_replications(monkeypatch: pytest.MonkeyPatch) -> 
             raise KeyboardInterrupt
 
     with pytest.raises(Interrupted) as info:
-        runner.run_replications(small(), "numba", 5, 6, 1, progress=progress, workers=1)
+        runner.run_replications(small(), "numba", 5, 400, 1, progress=progress, workers=1)
     partial = info.value.partial
-    assert 2 <= info.value.done < 6
+    assert 2 <= info.value.done < 400
     assert len(partial) == 5 * info.value.done
     assert list(partial.columns) == [*KEY_COLUMNS, *DAILY_COLUMNS]
 
@@ -259,10 +259,10 @@ def test_mmc_waits_match_erlang_c() -> None:
     _, wq = erlang_c(lam, MU, SERVERS)
     means = []
     for r in range(30):
-        times, waits, reneged = _queue_day(lam, window, 1e9, seed=100 + r)
-        assert not reneged.any()
-        assert (waits >= 0).all()
-        means.append(waits[times > WARMUP * window].mean())
+        times, waits, reneged = _queue_day(lam, window, 1e5, seed=100 + r)
+        assert reneged.mean() < 1e-3  # patience of 1e5 min on average: (almost) nobody reneges
+        assert (waits[~reneged] >= 0).all()
+        means.append(np.nanmean(waits[times > WARMUP * window]))
     m, se = float(np.mean(means)), float(np.std(means, ddof=1) / np.sqrt(len(means)))
     assert abs(m - wq) < 4 * se, (m, se, wq)
 
