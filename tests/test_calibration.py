@@ -41,7 +41,9 @@ def _scenario(name: str) -> simulation.Scenario:
 def year() -> dict[str, pd.DataFrame]:
     """Daily tables of one default-size year per archetype (mesa engine)."""
     return {
-        name: simulation.run(_scenario(name), engine="mesa", days=DAYS, replications=REPLICATIONS, seed=SEED, workers=2).daily
+        name: simulation.run(
+            _scenario(name), engine="mesa", days=DAYS, replications=REPLICATIONS, seed=SEED, workers=2
+        ).daily
         for name in SCENARIOS
     }
 
