@@ -44,6 +44,15 @@ ABANDON_EXPERIENCE = 0.25
 # approval level and the full-guidelines level.
 AUTONOMY_HALF_LIMIT_USD = 50.0
 
+# Structural constants both engines share (one definition, so the engines cannot drift apart).
+REGULAR, PRICE_SENSITIVE, OPPORTUNIST = 0, 1, 2  # customer segments
+MAX_REWORKS = 3  # at most this many reworks of one hand-off
+EXPECTED_WAIT_RATE = 0.2  # share of the gap to the latest wait by which a customer's expected wait moves
+PROPENSITY_SHAPE = 2.0  # shape of the gamma spread of contact propensity between customers
+VACANCY_SHAPE = 4.0  # shape of the gamma distribution of vacancy durations
+INITIAL_TENURE_MEAN_DAYS = 730.0  # mean tenure (days) of the initial workforce
+ABUSE_MEMORY_DAYS = 30.0  # smoothing (days) of the abuse grant rate that opportunists respond to
+
 
 @njit(cache=True)
 def clip01(x: float) -> float:
@@ -359,6 +368,23 @@ def autonomy(
     return autonomy_approval + (autonomy_guidelines - autonomy_approval) * lim / (lim + AUTONOMY_HALF_LIMIT_USD)
 
 
+@njit(cache=True)
+def felt_autonomy(
+    guidelines: bool,
+    discretion_limit_usd: float,
+    autonomy_approval: float,
+    autonomy_guidelines: float,
+    gate_share: float,
+) -> float:
+    """Felt autonomy when a share ``gate_share`` of discretionary decisions is re-gated.
+
+    Claim: control drift in a growing firm (re-gating decisions that
+    guidelines had delegated) takes autonomy back toward the approval level.
+    """
+    base = autonomy(guidelines, discretion_limit_usd, autonomy_approval, autonomy_guidelines)
+    return base + (autonomy_approval - base) * gate_share
+
+
 # --------------------------------------------------------------------------
 # Employees
 # --------------------------------------------------------------------------
@@ -505,6 +531,34 @@ def training_decay(trained: float, half_life_days: float, ongoing_support: float
     """
     rate = math.log(2.0) / max(half_life_days, 1e-9) * (1.0 - clip01(ongoing_support))
     return trained * math.exp(-rate)
+
+
+@njit(cache=True)
+def train_skill(
+    innate: float, trained: float, hours: float, half_life_days: float, ongoing_support: float, gain_per_100h: float
+) -> float:
+    """One day of one skill's training: the trained part decays, then today's hours add to it.
+
+    The gain's diminishing returns use the skill after today's decay (innate plus trained, at most 1).
+    Returns the new trained part.
+    """
+    trained = training_decay(trained, half_life_days, ongoing_support)
+    return trained + training_gain(min(1.0, innate + trained), hours, gain_per_100h)
+
+
+@njit(cache=True)
+def beta_mean_sd(rng: np.random.Generator, mean: float, sd: float) -> float:
+    """A beta draw with the given mean and standard deviation (the mean itself when sd is 0).
+
+    Used for the satisfaction of initial and new customers.
+    """
+    mean = min(max(mean, 1e-3), 1.0 - 1e-3)
+    var = sd * sd
+    if var <= 0.0:
+        return mean
+    var = min(var, mean * (1.0 - mean) * 0.99)
+    k = mean * (1.0 - mean) / var - 1.0
+    return rng.beta(mean * k, (1.0 - mean) * k)
 
 
 # --------------------------------------------------------------------------

@@ -39,25 +39,11 @@ from simulation.scenario.schema import Scenario
 
 __all__ = ["FirmModel"]
 
-#: Shape of the gamma spread of contact propensity between customers.
-PROPENSITY_SHAPE = 2.0
-#: Shape of the gamma distribution of vacancy durations.
-VACANCY_SHAPE = 4.0
-#: Mean tenure (days) of the initial workforce.
-INITIAL_TENURE_MEAN_DAYS = 730.0
-#: Smoothing (days) of the abuse grant rate that opportunists respond to.
-ABUSE_MEMORY_DAYS = 30.0
-
-
-def _beta_mean_sd(rng: np.random.Generator, mean: float, sd: float) -> float:
-    """A beta draw with the given mean and standard deviation (degenerate when sd is 0)."""
-    mean = min(max(mean, 1e-3), 1 - 1e-3)
-    var = sd * sd
-    if var <= 0.0:
-        return mean
-    var = min(var, mean * (1 - mean) * 0.99)
-    k = mean * (1 - mean) / var - 1.0
-    return float(rng.beta(mean * k, (1 - mean) * k))
+# Shared with the numba engine (simulation.mechanisms).
+PROPENSITY_SHAPE = mech.PROPENSITY_SHAPE
+VACANCY_SHAPE = mech.VACANCY_SHAPE
+INITIAL_TENURE_MEAN_DAYS = mech.INITIAL_TENURE_MEAN_DAYS
+ABUSE_MEMORY_DAYS = mech.ABUSE_MEMORY_DAYS
 
 
 class FirmModel(mesa.Model):
@@ -124,7 +110,7 @@ class FirmModel(mesa.Model):
             self._add_customer(
                 init,
                 segment,
-                _beta_mean_sd(init, s.customers.initial_satisfaction, s.customers.satisfaction_sd),
+                mech.beta_mean_sd(init, s.customers.initial_satisfaction, s.customers.satisfaction_sd),
                 referred=False,
             )
 
@@ -173,8 +159,9 @@ class FirmModel(mesa.Model):
     def _autonomy(self, gate_share: float) -> float:
         """Felt autonomy under the policy; re-gated decisions take it back (control drift of a growing firm)."""
         em = self.scenario.empowerment
-        base = mech.autonomy(self.guidelines, em.discretion_limit_usd, em.autonomy_approval, em.autonomy_guidelines)
-        return base + (em.autonomy_approval - base) * gate_share
+        return mech.felt_autonomy(
+            self.guidelines, em.discretion_limit_usd, em.autonomy_approval, em.autonomy_guidelines, gate_share
+        )
 
     def _engagement_target(self, emp: Employee, mirror: float) -> float:
         s, e = self.scenario, self.scenario.engagement
@@ -198,12 +185,17 @@ class FirmModel(mesa.Model):
         t = self.scenario.training
         soft_h = hours * t.soft_skill_share
         tech_h = hours - soft_h
-        emp.technical_trained = mech.training_decay(
-            emp.technical_trained, t.half_life_technical_days, t.ongoing_support
+        emp.technical_trained = mech.train_skill(
+            emp.technical_innate,
+            emp.technical_trained,
+            tech_h,
+            t.half_life_technical_days,
+            t.ongoing_support,
+            t.gain_per_100h,
         )
-        emp.soft_trained = mech.training_decay(emp.soft_trained, t.half_life_soft_days, t.ongoing_support)
-        emp.technical_trained += mech.training_gain(emp.technical, tech_h, t.gain_per_100h)
-        emp.soft_trained += mech.training_gain(emp.soft, soft_h, t.gain_per_100h)
+        emp.soft_trained = mech.train_skill(
+            emp.soft_innate, emp.soft_trained, soft_h, t.half_life_soft_days, t.ongoing_support, t.gain_per_100h
+        )
 
     # ------------------------------------------------------------------ step
 
@@ -360,7 +352,7 @@ class FirmModel(mesa.Model):
         )
         for i in range(referrals + paid):
             segment = self._draw_segment(rng, share)
-            sat = _beta_mean_sd(rng, s.customers.initial_satisfaction, s.customers.satisfaction_sd)
+            sat = mech.beta_mean_sd(rng, s.customers.initial_satisfaction, s.customers.satisfaction_sd)
             self._add_customer(rng, segment, sat, referred=i < referrals)
         return referrals, paid
 

@@ -41,12 +41,10 @@ from simulation.scenario.schema import Scenario
 
 __all__ = ["DayParams", "DayStats", "REGULAR", "PRICE_SENSITIVE", "OPPORTUNIST", "day_params", "run_service_day"]
 
-REGULAR, PRICE_SENSITIVE, OPPORTUNIST = 0, 1, 2
-
-#: At most this many reworks of one hand-off.
-MAX_REWORKS = 3
-#: Share of the gap to the latest wait by which a customer's expected wait moves.
-EXPECTED_WAIT_RATE = 0.2
+# Shared with the numba engine (simulation.mechanisms).
+REGULAR, PRICE_SENSITIVE, OPPORTUNIST = mech.REGULAR, mech.PRICE_SENSITIVE, mech.OPPORTUNIST
+MAX_REWORKS = mech.MAX_REWORKS
+EXPECTED_WAIT_RATE = mech.EXPECTED_WAIT_RATE
 
 
 @dataclass(frozen=True)

@@ -87,21 +87,20 @@ from simulation.engines.numba_engine.state import (
     TENURE,
 )
 from simulation.metrics import DAILY_COLUMNS
+from simulation.rng import STREAMS
 from simulation.scenario.schema import DAYS_PER_YEAR
 
 __all__ = ["N_COLUMNS", "run_replication"]
 
-# Constants shared with the mesa engine (simulation.engines.mesa_engine.model).
-PROPENSITY_SHAPE = 2.0
-VACANCY_SHAPE = 4.0
-INITIAL_TENURE_MEAN_DAYS = 730.0
-ABUSE_MEMORY_DAYS = 30.0
-REGULAR, PRICE_SENSITIVE, OPPORTUNIST = 0, 1, 2
+REGULAR, PRICE_SENSITIVE, OPPORTUNIST = mech.REGULAR, mech.PRICE_SENSITIVE, mech.OPPORTUNIST
 
-# Generators, in simulation.rng.STREAMS order.
-R_INIT, R_ARRIVALS, R_SERVICE, R_EXCEPTIONS, R_HANDOFFS, R_APPROVALS, R_CHURN, R_ACQUISITION, R_EMPLOYEES, R_HIRING = (
-    range(10)
-)
+# Generators, by their names in simulation.rng.STREAMS.
+R_INIT = STREAMS.index("init")
+R_ARRIVALS = STREAMS.index("arrivals")
+R_CHURN = STREAMS.index("churn")
+R_ACQUISITION = STREAMS.index("acquisition")
+R_EMPLOYEES = STREAMS.index("employees")
+R_HIRING = STREAMS.index("hiring")
 
 N_COLUMNS = len(DAILY_COLUMNS)
 _col = DAILY_COLUMNS.index
@@ -173,18 +172,6 @@ def _grown(a, rows):
 
 
 @njit(cache=True, nogil=True)
-def _beta_mean_sd(rng, mean, sd):
-    """A beta draw with the given mean and standard deviation (degenerate when sd is 0)."""
-    mean = min(max(mean, 1e-3), 1.0 - 1e-3)
-    var = sd * sd
-    if var <= 0.0:
-        return mean
-    var = min(var, mean * (1.0 - mean) * 0.99)
-    k = mean * (1.0 - mean) / var - 1.0
-    return rng.beta(mean * k, (1.0 - mean) * k)
-
-
-@njit(cache=True, nogil=True)
 def _draw_segment(p, rng, opportunist_share):
     u = rng.random()
     if u < opportunist_share:
@@ -204,7 +191,7 @@ def _add_customer(p, cuf, cui, i, rng, segment, satisfaction):
         sensitivity = p[K.CUSTOMERS_SENSITIVITY_OPPORTUNIST]
     cui[i, SEGMENT] = segment
     cuf[i, SATISFACTION] = satisfaction
-    cuf[i, PROPENSITY] = p[K.CUSTOMERS_CONTACTS_PER_DAY] * rng.gamma(PROPENSITY_SHAPE, 1.0 / PROPENSITY_SHAPE)
+    cuf[i, PROPENSITY] = p[K.CUSTOMERS_CONTACTS_PER_DAY] * rng.gamma(mech.PROPENSITY_SHAPE, 1.0 / mech.PROPENSITY_SHAPE)
     cuf[i, SENSITIVITY] = sensitivity
     cuf[i, EXPECTED_WAIT] = 0.0
     cui[i, PENDING] = 0
@@ -213,14 +200,13 @@ def _add_customer(p, cuf, cui, i, rng, segment, satisfaction):
 
 @njit(cache=True, nogil=True)
 def _autonomy(p, gate_share):
-    """Felt autonomy under the policy; re-gated decisions take it back (control drift)."""
-    base = mech.autonomy(
+    return mech.felt_autonomy(
         p[K.EMPOWERMENT_GUIDELINES] > 0.5,
         p[K.EMPOWERMENT_DISCRETION_LIMIT_USD],
         p[K.EMPOWERMENT_AUTONOMY_APPROVAL],
         p[K.EMPOWERMENT_AUTONOMY_GUIDELINES],
+        gate_share,
     )
-    return base + (p[K.EMPOWERMENT_AUTONOMY_APPROVAL] - base) * gate_share
 
 
 @njit(cache=True, nogil=True)
@@ -243,17 +229,24 @@ def _engagement_target(p, ef, ei, e, autonomy, consistency, mirror):
 
 
 @njit(cache=True, nogil=True)
-def _train(p, ef, ei, e, hours):
+def _train(p, ef, e, hours):
     soft_h = hours * p[K.TRAINING_SOFT_SKILL_SHARE]
-    tech_h = hours - soft_h
-    ef[e, TECHNICAL_TRAINED] = mech.training_decay(
-        ef[e, TECHNICAL_TRAINED], p[K.TRAINING_HALF_LIFE_TECHNICAL_DAYS], p[K.TRAINING_ONGOING_SUPPORT]
+    ef[e, TECHNICAL_TRAINED] = mech.train_skill(
+        ef[e, TECHNICAL_INNATE],
+        ef[e, TECHNICAL_TRAINED],
+        hours - soft_h,
+        p[K.TRAINING_HALF_LIFE_TECHNICAL_DAYS],
+        p[K.TRAINING_ONGOING_SUPPORT],
+        p[K.TRAINING_GAIN_PER_100H],
     )
-    ef[e, SOFT_TRAINED] = mech.training_decay(
-        ef[e, SOFT_TRAINED], p[K.TRAINING_HALF_LIFE_SOFT_DAYS], p[K.TRAINING_ONGOING_SUPPORT]
+    ef[e, SOFT_TRAINED] = mech.train_skill(
+        ef[e, SOFT_INNATE],
+        ef[e, SOFT_TRAINED],
+        soft_h,
+        p[K.TRAINING_HALF_LIFE_SOFT_DAYS],
+        p[K.TRAINING_ONGOING_SUPPORT],
+        p[K.TRAINING_GAIN_PER_100H],
     )
-    ef[e, TECHNICAL_TRAINED] += mech.training_gain(ef[e, TECHNICAL_INNATE], tech_h, p[K.TRAINING_GAIN_PER_100H])
-    ef[e, SOFT_TRAINED] += mech.training_gain(ef[e, SOFT_INNATE], soft_h, p[K.TRAINING_GAIN_PER_100H])
 
 
 @njit(cache=True, nogil=True)
@@ -286,7 +279,7 @@ def _add_employee(p, ef, ei, e, consistency, reports, role, rng, tenure, initial
         ef[e, ENGAGEMENT] = mech.clip01(target + rng.normal(0.0, p[K.ENGAGEMENT_INITIAL_SD]))
         daily_hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
         for _ in range(int(min(tenure, 730.0))):
-            _train(p, ef, ei, e, daily_hours)
+            _train(p, ef, e, daily_hours)
     else:
         ef[e, ENGAGEMENT] = target
     ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
@@ -382,7 +375,7 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
     n_staff = 0
     for role in range(2):
         for _ in range(planned_front if role == 0 else planned_back):
-            tenure = r_init.exponential(INITIAL_TENURE_MEAN_DAYS)
+            tenure = r_init.exponential(mech.INITIAL_TENURE_MEAN_DAYS)
             _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_init, tenure, True, firm[F_AUTONOMY])
             n_staff += 1
     vac_role = np.zeros(cap_staff, dtype=np.int64)
@@ -396,7 +389,7 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
     n_cust = 0
     for _ in range(initial_customers):
         seg = _draw_segment(p, r_init, p[K.CUSTOMERS_OPPORTUNIST_SHARE])
-        sat = _beta_mean_sd(r_init, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+        sat = mech.beta_mean_sd(r_init, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
         _add_customer(p, cuf, cui, n_cust, r_init, seg, sat)
         n_cust += 1
 
@@ -472,7 +465,7 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
         paid = r_acq.poisson(rate)
         if stats[S_ABUSIVE_CLAIMS] > 0:
             today = stats[S_ABUSIVE_GRANTED] / stats[S_ABUSIVE_CLAIMS]
-            firm[F_ABUSE_RATE] = mech.smooth(firm[F_ABUSE_RATE], today, ABUSE_MEMORY_DAYS)
+            firm[F_ABUSE_RATE] = mech.smooth(firm[F_ABUSE_RATE], today, mech.ABUSE_MEMORY_DAYS)
         share = mech.new_opportunist_share(
             p[K.CUSTOMERS_OPPORTUNIST_SHARE],
             p[K.RECOVERY_GENEROSITY],
@@ -484,7 +477,7 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
             cui = _grown(cui, 2 * (n_cust + referrals + paid))
         for _ in range(referrals + paid):
             seg = _draw_segment(p, r_acq, share)
-            sat = _beta_mean_sd(r_acq, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+            sat = mech.beta_mean_sd(r_acq, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
             _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat)
             n_cust += 1
 
@@ -512,7 +505,7 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
                     ef[e, MIRROR] = seen
             tgt = _engagement_target(p, ef, ei, e, firm[F_AUTONOMY], consistency[ei[e, MANAGER]], ef[e, MIRROR])
             ef[e, ENGAGEMENT] = mech.engagement_update(ef[e, ENGAGEMENT], tgt, p[K.ENGAGEMENT_ADJUSTMENT_DAYS], eps)
-            _train(p, ef, ei, e, hours)
+            _train(p, ef, e, hours)
         training_hours = hours * n_staff
         counts[2] += n_staff
 
@@ -546,7 +539,9 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
                         early += 1
                     reports[ei[e, MANAGER]] -= 1
                     vac_role[n_vac] = role
-                    vac_due[n_vac] = day + r_hire.gamma(VACANCY_SHAPE, p[K.HIRING_TIME_TO_FILL_DAYS] / VACANCY_SHAPE)
+                    vac_due[n_vac] = day + r_hire.gamma(
+                        mech.VACANCY_SHAPE, p[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
+                    )
                     n_vac += 1
         n_staff = _compact(ef, ei, keep, n_staff)
 

@@ -105,9 +105,6 @@ ACT_HANDOFF = 2  # send (or resend) to the back office
 ACT_DECIDE = 3  # an exception: decide or escalate
 ACT_FINISH = 4  # resolution, experience, free the employee
 
-OPPORTUNIST = 2
-#: Share of the gap to the latest wait by which a customer's expected wait moves (as in the mesa engine).
-EXPECTED_WAIT_RATE = 0.2
 
 # Indices into the day's statistics vector.
 S_CONTACTS = 0
@@ -129,9 +126,8 @@ S_HANDOFFS = 15
 S_HANDOFF_FAILURES = 16
 S_MANAGER_MIN = 17
 S_EXPERIENCE_SUM = 18
-S_END_MIN = 19
-S_WAIT_P95 = 20
-N_STATS = 21
+S_WAIT_P95 = 19
+N_STATS = 20
 
 
 # --------------------------------------------------------------------------- heap
@@ -303,7 +299,7 @@ def _finish_customer(p, cuf, cui, cust, experience, wait, unresolved, rb, rp, gs
         cuf[cust, SATISFACTION], experience, p[K.LOYALTY_SATISFACTION_RATE]
     )
     cuf[cust, CHURN_P] = churn_p(p, cuf[cust, SATISFACTION], cuf[cust, SENSITIVITY])
-    cuf[cust, EXPECTED_WAIT] += EXPECTED_WAIT_RATE * (wait - cuf[cust, EXPECTED_WAIT])
+    cuf[cust, EXPECTED_WAIT] += mech.EXPECTED_WAIT_RATE * (wait - cuf[cust, EXPECTED_WAIT])
     if unresolved and take(rb, rp, ARRIVALS_U) < p[K.DEMAND_REPEAT_CONTACT_SHARE]:
         cui[cust, PENDING] += 1
 
@@ -623,7 +619,6 @@ def _start_approval(p, kf, ki, c, now, rb, rp, gs, ht, hs, hk, hc, hn, seq):
 @njit(cache=True, nogil=True, inline="always")
 def _renege(p, cuf, cui, kf, ki, c, rb, rp, gs, stats):
     stats[S_ABANDONED] += 1.0
-    stats[S_END_MIN] = max(stats[S_END_MIN], kf[c, DEADLINE])
     _finish_customer(
         p, cuf, cui, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, kf[c, DEADLINE] - kf[c, ARRIVAL], True, rb, rp, gs
     )
@@ -693,7 +688,7 @@ def _start(
     ki[c, CHAIN_N] = 0
     cust = ki[c, CUSTOMER]
     # What the contact carries (exceptions stream).
-    if cui[cust, SEGMENT] == OPPORTUNIST and take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_OPPORTUNIST_CLAIM_SHARE]:
+    if cui[cust, SEGMENT] == mech.OPPORTUNIST and take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_OPPORTUNIST_CLAIM_SHARE]:
         ki[c, EXCEPTION] = 1
         ki[c, ABUSIVE] = 1
         kf[c, CLAIM] = lognormal(
@@ -772,5 +767,4 @@ def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs
     stats[S_SERVED_REPEATS] += ki[c, REPEAT]
     stats[S_RESOLVED] += 1.0 if resolved else 0.0
     stats[S_EXPERIENCE_SUM] += experience
-    stats[S_END_MIN] = max(stats[S_END_MIN], now)
     _finish_customer(p, cuf, cui, cust, experience, wait, not resolved, rb, rp, gs)

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from simulation.mechanisms import MAX_REWORKS
+
 __all__ = ["FLOAT", "INT", "MAX_CHAIN", "new_table"]
 
 FLOAT = np.float64
 INT = np.int64
 
-#: At most this many back-office passes of one contact (1 + the mesa engine's MAX_REWORKS).
-MAX_CHAIN = 4
+#: At most this many back-office passes of one contact (the first and its reworks).
+MAX_CHAIN = 1 + MAX_REWORKS
 
 # Customers, float columns (``cuf``).
 SATISFACTION = 0  # [0, 1]
