@@ -16,6 +16,7 @@ says how it is summarised over a run:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,8 +33,11 @@ __all__ = [
     "KEY_COLUMNS",
     "METRICS",
     "Metric",
+    "derived_array",
     "derived_metrics",
+    "replication_table",
     "run_values",
+    "run_values_array",
 ]
 
 Kind = Literal["level", "flow", "rate", "derived"]
@@ -153,22 +157,70 @@ HEADLINE: tuple[str, ...] = (
 )
 
 
-def derived_metrics(daily_one_run: pd.DataFrame) -> dict[str, float]:
-    """Run-level derived metrics of one replication's daily table."""
-    days = len(daily_one_run)
+def run_values_array(cube: np.ndarray) -> np.ndarray:
+    """Run-level values (replications x metrics) of a (replications x days x DAILY_COLUMNS) array.
+
+    Levels take the last day, flows the total, rates the mean over the days with a finite value.
+    """
+    out = np.full((cube.shape[0], cube.shape[2]), np.nan)
+    if cube.shape[1] == 0:
+        return out
+    for j, col in enumerate(DAILY_COLUMNS):
+        kind = METRICS[col].kind
+        x = cube[:, :, j].astype(np.float64)
+        if kind == "level":
+            out[:, j] = x[:, -1]
+        elif kind == "flow":
+            out[:, j] = x.sum(axis=1)
+        else:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # a rate that is never finite gives NaN
+                out[:, j] = np.nanmean(np.where(np.isfinite(x), x, np.nan), axis=1)
+    return out
+
+
+def derived_array(cube: np.ndarray) -> dict[str, np.ndarray]:
+    """The derived run metrics, one value per replication, of a (replications x days x DAILY_COLUMNS) array."""
+    reps, days = cube.shape[0], cube.shape[1]
     if days == 0:
-        return {m: float("nan") for m, v in METRICS.items() if v.kind == "derived"}
+        return {m: np.full(reps, np.nan) for m, v in METRICS.items() if v.kind == "derived"}
+    j = DAILY_COLUMNS.index
     years = days / DAYS_PER_YEAR
-    mean_active = float(daily_one_run["active_customers"].mean())
-    mean_emp = float(daily_one_run["employees"].mean())
-    churn = float(daily_one_run["churned"].sum()) / max(mean_active, 1e-9) / years
-    served = float(daily_one_run["served"].sum())
+    total = cube.astype(np.float64).sum(axis=1)
+    mean_active = cube[:, :, j("active_customers")].astype(np.float64).mean(axis=1)
+    mean_emp = cube[:, :, j("employees")].astype(np.float64).mean(axis=1)
+    churn = total[:, j("churned")] / np.maximum(mean_active, 1e-9) / years
+    served = total[:, j("served")]
+    with np.errstate(all="ignore"):
+        cost_per_served = np.where(served > 0, total[:, j("cost_total")] / served, np.nan)
     return {
         "churn_rate_annual": churn,
-        "turnover_annual": float(daily_one_run["quits"].sum()) / max(mean_emp, 1e-9) / years,
+        "turnover_annual": total[:, j("quits")] / np.maximum(mean_emp, 1e-9) / years,
         "retention_annual": 1.0 - churn,
-        "cost_per_served_usd": float(daily_one_run["cost_total"].sum()) / served if served else float("nan"),
+        "cost_per_served_usd": cost_per_served,
     }
+
+
+def _cube(daily_one_run: pd.DataFrame) -> np.ndarray:
+    return daily_one_run[list(DAILY_COLUMNS)].to_numpy(dtype=np.float64)[None, :, :]
+
+
+def derived_metrics(daily_one_run: pd.DataFrame) -> dict[str, float]:
+    """Run-level derived metrics of one replication's daily table."""
+    if len(daily_one_run) == 0:
+        return {m: float("nan") for m, v in METRICS.items() if v.kind == "derived"}
+    return {k: float(v[0]) for k, v in derived_array(_cube(daily_one_run)).items()}
+
+
+def replication_table(cube: np.ndarray, scenario: str, replications: np.ndarray | None = None) -> pd.DataFrame:
+    """One row per replication of one scenario: run-level values and derived metrics."""
+    table = pd.DataFrame(run_values_array(cube), columns=list(DAILY_COLUMNS))
+    for key, v in derived_array(cube).items():
+        table[key] = v
+    reps = np.arange(cube.shape[0]) if replications is None else replications
+    table.insert(0, "replication", reps)
+    table.insert(0, "scenario", scenario)
+    return table
 
 
 def run_values(daily: pd.DataFrame) -> pd.DataFrame:
@@ -179,16 +231,7 @@ def run_values(daily: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for (scenario, rep), g in daily.sort_values("day").groupby(["scenario", "replication"], sort=True):
-        row: dict[str, object] = {"scenario": scenario, "replication": rep}
-        for name in DAILY_COLUMNS:
-            kind = METRICS[name].kind
-            col = g[name].to_numpy(dtype=float)
-            if kind == "level":
-                row[name] = col[-1]
-            elif kind == "flow":
-                row[name] = col.sum()
-            else:
-                row[name] = np.nanmean(col) if np.isfinite(col).any() else float("nan")
-        row.update(derived_metrics(g))
-        rows.append(row)
-    return pd.DataFrame(rows)
+        rows.append(replication_table(_cube(g), str(scenario), np.array([rep])))
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows, ignore_index=True)

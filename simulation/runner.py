@@ -15,8 +15,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_compl
 import numpy as np
 import pandas as pd
 
-from simulation.metrics import DAILY_COLUMNS, KEY_COLUMNS, METRICS
-from simulation.scenario.schema import DAYS_PER_YEAR, Scenario
+from simulation.metrics import DAILY_COLUMNS, KEY_COLUMNS, METRICS, replication_table
+from simulation.scenario.schema import Scenario
 
 __all__ = [
     "ENGINES",
@@ -97,51 +97,6 @@ def _tidy(cube: np.ndarray, name: str, replications: np.ndarray, compact: bool) 
         values = flat[:, j]
         data[col] = np.rint(values).astype(dtype) if dtype.startswith("int") else values.astype(dtype)
     return pd.DataFrame(data)
-
-
-def run_values_array(cube: np.ndarray) -> np.ndarray:
-    """Run-level values (replications x metrics) of a (replications x days x metrics) array.
-
-    Levels take the last day, flows the total, rates the mean over days (as :func:`run_values`).
-    """
-    out = np.empty((cube.shape[0], cube.shape[2]))
-    for j, col in enumerate(DAILY_COLUMNS):
-        kind = METRICS[col].kind
-        x = cube[:, :, j].astype(np.float64)
-        if kind == "level":
-            out[:, j] = x[:, -1]
-        elif kind == "flow":
-            out[:, j] = x.sum(axis=1)
-        else:
-            with np.errstate(all="ignore"):
-                out[:, j] = np.nanmean(np.where(np.isfinite(x), x, np.nan), axis=1) if x.size else np.nan
-    return out
-
-
-def per_replication_table(cube: np.ndarray, name: str) -> pd.DataFrame:
-    """One row per replication: run-level values and derived metrics (the shape of :func:`run_values`)."""
-    from simulation.metrics import derived_metrics
-
-    values = run_values_array(cube)
-    table = pd.DataFrame(values, columns=list(DAILY_COLUMNS))
-    years = cube.shape[1] / DAYS_PER_YEAR
-    j = DAILY_COLUMNS.index
-    mean_active = cube[:, :, j("active_customers")].mean(axis=1)
-    mean_emp = cube[:, :, j("employees")].mean(axis=1)
-    churn = values[:, j("churned")] / np.maximum(mean_active, 1e-9) / years
-    served = values[:, j("served")]
-    derived = {
-        "churn_rate_annual": churn,
-        "turnover_annual": values[:, j("quits")] / np.maximum(mean_emp, 1e-9) / years,
-        "retention_annual": 1.0 - churn,
-        "cost_per_served_usd": np.where(served > 0, values[:, j("cost_total")] / np.maximum(served, 1), np.nan),
-    }
-    assert set(derived) == set(derived_metrics(pd.DataFrame()))  # the same derived metrics as the mesa path
-    for key, v in derived.items():
-        table[key] = v
-    table.insert(0, "replication", np.arange(cube.shape[0]))
-    table.insert(0, "scenario", name)
-    return table
 
 
 def daily_bands(cube: np.ndarray, name: str) -> pd.DataFrame:
@@ -265,7 +220,7 @@ def run_replications(
             daily = _tidy(cube, scenario.name, np.arange(replications), compact=True)
         else:
             extra["bands"] = daily_bands(cube, scenario.name)
-            extra["per_replication"] = per_replication_table(cube, scenario.name)
+            extra["per_replication"] = replication_table(cube, scenario.name)
             daily = daily.iloc[0:0]
     return daily, wall, extra
 
@@ -296,7 +251,7 @@ def _run_numba_replications(
     reps = np.flatnonzero(finished)
     if interrupted:  # nothing computed is lost: the finished replications come with the exception
         raise Interrupted(_tidy(cube[reps], scenario.name, reps, compact=output != "daily"), len(reps), replications)
-    extra = {"per_replication": per_replication_table(cube, scenario.name)}
+    extra = {"per_replication": replication_table(cube, scenario.name)}
     if output == "summary":
         extra["bands"] = daily_bands(cube, scenario.name)
         daily = _tidy(cube[:0], scenario.name, reps[:0], compact=True)

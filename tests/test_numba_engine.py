@@ -28,9 +28,9 @@ from simulation.engines.numba_engine import pack, run_one
 from simulation.engines.numba_engine import state as S
 from simulation.engines.numba_engine.draws import PER_CONTACT, new_buffers, top_up
 from simulation.engines.numba_engine.service_day import N_STATS, S_ABANDONED, S_SERVED, service_day
-from simulation.metrics import COUNT_COLUMNS, DAILY_COLUMNS, KEY_COLUMNS, METRICS
+from simulation.metrics import COUNT_COLUMNS, DAILY_COLUMNS, KEY_COLUMNS, METRICS, replication_table, run_values_array
 from simulation.rng import STREAMS, streams
-from simulation.runner import Interrupted, per_replication_table, run_values_array
+from simulation.runner import Interrupted
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,7 +135,7 @@ def test_per_replication_values_match_the_tidy_path() -> None:
     res = simulation.run(s, engine="numba", days=12, replications=3, seed=4)
     slow = simulation.metrics.run_values(res.daily)
     cube = res.daily[list(DAILY_COLUMNS)].to_numpy(float).reshape(3, 12, len(DAILY_COLUMNS))
-    fast = per_replication_table(cube, s.name)
+    fast = replication_table(cube, s.name)
     pd.testing.assert_frame_equal(
         slow.drop(columns=["scenario"]).astype(float), fast.drop(columns=["scenario"]).astype(float), check_dtype=False
     )
