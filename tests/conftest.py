@@ -10,8 +10,11 @@ with hypothesis' ``@given``).
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,3 +131,27 @@ def tiny_scenario() -> Scenario:
         firm=Firm(frontline=3, back_office=1, managers=1),
         customers=Customers(initial=30),
     )
+
+
+EXPERIMENTS = Path(__file__).resolve().parents[1] / "experiments"
+
+
+def _run_experiment(script: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run ``experiments/<script>`` with ``args`` from the project root; it must exit 0 without a traceback."""
+    proc = subprocess.run(
+        [sys.executable, str(EXPERIMENTS / script), *args],
+        cwd=EXPERIMENTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+@pytest.fixture(scope="session")
+def run_experiment():
+    """Runner of an experiment script (see :func:`_run_experiment`)."""
+    return _run_experiment

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ SCRIPT = ROOT / "experiments" / "bench_engines.py"
 
 
 @pytest.mark.slow  # about 20 s once the kernels are cached
-def test_bench_engines_quick_writes_the_section(tmp_path: Path) -> None:
+def test_bench_engines_quick_writes_the_section(tmp_path: Path, run_experiment) -> None:
     sys.path.insert(0, str(SCRIPT.parent))
     try:
         from bench_engines import END, LABELS, START, write_section
@@ -22,15 +21,7 @@ def test_bench_engines_quick_writes_the_section(tmp_path: Path) -> None:
 
     out = tmp_path / "performance.md"
     out.write_text("# Performance\n\nKept text.\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run_experiment("bench_engines.py", "--quick", "--out", str(out))
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Performance\n\nKept text.\n")
     assert text.count(START) == 1 and text.count(END) == 1

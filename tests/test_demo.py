@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "experiments" / "demo.py"
 ARCHETYPES = ("operations_focused", "customer_focused")
 
 
 @pytest.mark.slow  # 15 s alone, about 20 s next to other tests
-def test_demo_quick_writes_charts_and_tables(tmp_path: Path) -> None:
+def test_demo_quick_writes_charts_and_tables(tmp_path: Path, run_experiment) -> None:
     out = tmp_path / "demo"
-    result = subprocess.run(
-        [sys.executable, str(DEMO), "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
+    run_experiment("demo.py", "--quick", "--out", str(out), timeout=300)
     for stem in ("loyalty_cost_attrition", "cost_breakdown"):
         for ext in ("png", "svg"):
             path = out / f"{stem}.{ext}"
@@ -48,35 +35,22 @@ def test_demo_quick_writes_charts_and_tables(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_bench_mesa_quick_writes_a_table(tmp_path: Path) -> None:
+def test_bench_mesa_quick_writes_a_table(tmp_path: Path, run_experiment) -> None:
     """The benchmark script runs in quick mode and writes its table (times are not asserted)."""
     out = tmp_path / "perf.md"
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "experiments" / "bench_mesa.py"), "--quick", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_experiment("bench_mesa.py", "--quick", "--out", str(out), timeout=300)
     text = out.read_text()
     assert "| operations_focused | 20 |" in text and "| customer_focused | 20 |" in text
     assert "encounters per second" in text
 
 
 @pytest.mark.slow
-def test_calibration_report_quick_writes_a_table(tmp_path: Path) -> None:
+def test_calibration_report_quick_writes_a_table(tmp_path: Path, run_experiment) -> None:
     """The calibration report runs in quick mode and writes one row per stylized fact."""
     from simulation.calibration import TARGETS
 
     out = tmp_path / "calibration.md"
-    script = ROOT / "experiments" / "calibration_report.py"
-    proc = subprocess.run(
-        [sys.executable, str(script), "--quick", "--workers", "1", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_experiment("calibration_report.py", "--quick", "--workers", "1", "--out", str(out))
     text = out.read_text()
     assert "QUICK MODE" in text
     assert sum(line.startswith("| ") for line in text.splitlines()) == len(TARGETS) + 1  # header + rows
