@@ -30,8 +30,10 @@ from pathlib import Path
 import numpy as np
 from numba import njit
 
+from simulation.doc_tables import write_block
+
 ROOT = Path(__file__).resolve().parents[1]
-START = "<!-- bench_engines:start -->"
+START = "<!-- bench_engines:start -->"  # the markers doc_tables.write_block uses for "bench_engines"
 END = "<!-- bench_engines:end -->"
 DAYS = 730
 TINY = {"customers.initial": 400, "firm.frontline": 4, "firm.back_office": 1, "firm.managers": 1}
@@ -196,16 +198,7 @@ def status(ok: bool) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the marked section of ``path`` (or append it), keeping the rest of the file."""
-    block = f"{START}\n{section.rstrip()}\n{END}\n"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in text and END in text and text.index(START) < text.index(END):
-        head, rest = text.split(START, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + block + tail
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + block
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_block(path, "bench_engines", section)
 
 
 # --------------------------------------------------------------------------- main

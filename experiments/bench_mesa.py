@@ -1,8 +1,8 @@
 """Benchmark: how long does the mesa reference engine take?
 
 Question: what does one replication of each archetype cost at the default size
-(two years), per simulated day and per service encounter? Writes a markdown
-table to docs/performance.md (or --out) naming the machine. Timings are
+(two years), per simulated day and per service encounter? Writes its marked
+section of docs/performance.md (or --out), naming the machine. Timings are
 measured here, never asserted in tests.
 
     python experiments/bench_mesa.py [--days 730] [--quick] [--out docs/performance.md]
@@ -11,28 +11,18 @@ measured here, never asserted in tests.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import simulation
+from simulation.doc_tables import write_block
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_engines import machine  # noqa: E402  (the same machine description in both tables)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHETYPES = ("operations_focused", "customer_focused")
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         served = int(res.daily["served"].sum() + res.daily["abandoned"].sum())
         rows.append((name, args.days, wall, 1000 * wall / args.days, served, served / wall))
     lines = [
-        "# Performance of the mesa reference engine",
+        "## The mesa reference engine",
         "",
         f"Machine: {machine()}. One replication, one process, seed {args.seed}"
         + (" (quick mode: a small firm)" if args.quick else ", default firm size")
@@ -66,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     lines += [f"| {n} | {d} | {w:.1f} | {ms:.0f} | {e:,} | {eps:,.0f} |" for n, d, w, ms, e, eps in rows]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n")
+    write_block(args.out, "bench_mesa", "\n".join(lines))  # the rest of the file (other benchmarks) stays
     print("\n".join(lines))
     return 0
 

@@ -116,6 +116,19 @@ def replace_block(text: str, name: str, content: str) -> str:
     return "\n".join([*lines[: i + 1], *content.split("\n"), *lines[j:]])
 
 
+def write_block(path: Path, name: str, content: str) -> None:
+    """Replace the ``{name}`` marked block of the file at ``path`` with ``content``, keeping the rest;
+    append the block (with its markers) when the file or the markers do not exist yet."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if start in text:
+        text = replace_block(text, name, content.rstrip("\n"))
+    else:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"{start}\n{content.rstrip()}\n{end}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
 #: A default quoted in prose: "`section.key` = 0.25" (commas allowed in the number).
 QUOTED_DEFAULT = re.compile(r"`([a-z_]+\.[a-z_0-9]+)` = (-?[0-9][0-9,]*(?:\.[0-9]+)?)")
 
