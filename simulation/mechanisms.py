@@ -203,9 +203,11 @@ def experience_score(
     was recovered (:func:`problem_outcome_factor`). Weights: 0.45 floor,
     resolution 0.25, courtesy 0.20, waiting 0.10.
     """
-    wait_term = math.exp(-max(wait_min, 0.0) / max(patience_scale_min, 1e-9))
+    # exp(0) and x**0 are exactly 1: skipping them for the common no-wait, no-failure contact changes no bit.
+    wait_term = math.exp(-wait_min / max(patience_scale_min, 1e-9)) if wait_min > 0.0 else 1.0
     e = 0.45 + 0.25 * (1.0 if resolved else 0.0) + 0.20 * clip01(courtesy_level) + 0.10 * wait_term
-    e *= (1.0 - clip01(transfer_penalty)) ** failed_handoffs
+    if failed_handoffs > 0:
+        e *= (1.0 - clip01(transfer_penalty)) ** failed_handoffs
     e *= outcome_factor
     return clip01(e)
 

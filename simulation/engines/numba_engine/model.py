@@ -430,18 +430,17 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
         service_day(p, cuf, cui, ef, ei, n_staff, kf, ki, n_contacts, time_factor, gate_share, rb, rp, stats)
 
         # 3. Customers: churn (order kept), then referrals and paid acquisition.
+        # Each customer tests its own uniform; a churned row takes the last row (already tested:
+        # the scan runs backwards), so the cost is per churned customer, not per customer.
         churned = 0
-        j = 0
         u_churn = r_churn.random(n_cust)
-        for i in range(n_cust):
+        counts[0] += n_cust
+        for i in range(n_cust - 1, -1, -1):
             if u_churn[i] < cuf[i, CHURN_P]:  # kept current as satisfaction moves
                 churned += 1
-                continue
-            if i != j:
-                _move_row(cuf, cui, i, j)
-            j += 1
-        counts[0] += n_cust
-        n_cust = j
+                n_cust -= 1
+                if i != n_cust:
+                    _move_row(cuf, cui, n_cust, i)
         promoters = 0
         detractors = 0
         for i in range(n_cust):

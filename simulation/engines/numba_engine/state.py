@@ -48,7 +48,11 @@ PRODUCTIVITY = 8  # ramp-up factor
 MIRROR = 9  # mean experience of the customers last served (satisfaction mirror)
 BUSY = 10  # min busy today
 EXPERIENCE_SUM = 11  # experience of today's customers
-N_EMPLOYEE_F = 12
+# Fixed for the day (set by the service day's morning, read per contact instead of recomputed):
+MEAN_TIME = 12  # min, mean service time of this employee's step today (frontline or back office)
+RESOLUTION = 13  # probability of resolving a contact today, before any failed hand-off
+COURTESY = 14  # courtesy [0, 1] today
+N_EMPLOYEE_F = 15
 # Employees, int columns (``ei``).
 ROLE = 0  # 0 frontline, 1 back office
 MANAGER = 1  # index of the manager
