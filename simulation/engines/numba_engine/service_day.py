@@ -344,9 +344,15 @@ def _percentile_with_zeros(positive, n_pos, n, q):
     n_zero = n - n_pos
     if hi < n_zero:
         return 0.0
-    vals = np.sort(positive[:n_pos])
-    v_lo = 0.0 if lo < n_zero else vals[lo - n_zero]
-    v_hi = 0.0 if hi < n_zero else vals[hi - n_zero]
+    # Selection, not a sort: O(n) for the one or two order statistics needed.
+    if lo < n_zero:  # then hi == n_zero: the smallest positive value
+        v_lo = 0.0
+        v_hi = positive[:n_pos].min()
+    else:
+        k = lo - n_zero
+        vals = np.partition(positive[:n_pos], k)
+        v_lo = vals[k]
+        v_hi = vals[k + 1 :].min() if hi > lo else v_lo
     return v_lo + (h - lo) * (v_hi - v_lo)
 
 
