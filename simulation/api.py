@@ -34,6 +34,7 @@ def run(
     progress: Progress | None = None,
     workers: int | None = None,
     output: str = "daily",
+    switch: tuple[Scenario, int] | None = None,
 ) -> Results:
     """Run a scenario and return its results.
 
@@ -50,6 +51,11 @@ def run(
             ``NUMBA_NUM_THREADS``, i.e. all cores). The numbers do not depend on it.
         output: ``"daily"`` (full daily table, float64/int64), ``"compact"`` (float32/int32, half
             the memory) or ``"summary"`` (no daily table: per-replication values and daily bands).
+        switch: ``(scenario_after, day)``: a policy transition. The firm runs ``scenario``'s policies for
+            ``day`` days, then ``scenario_after``'s (numba engine). People, customers and their state carry
+            over; posts above the old staffing plan open as vacancies, posts below it close as their
+            holders leave; managers' consistency moves by the change in the policy's mean. Managers,
+            opening hours and the initial customer base must be the same in both scenarios.
 
     Returns:
         :class:`simulation.results.Results` with ``.daily``, ``.summary()`` and ``.save(dir)``.
@@ -74,8 +80,10 @@ def run(
     started = _dt.datetime.now(_dt.UTC)
     if int(workers) < 1:
         raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
+    if switch is not None:
+        _check_switch(scenario, switch, engine, int(days))
     daily, wall, extra = run_replications(
-        scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output
+        scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output, switch
     )
     provenance = {
         "scenario": scenario.name,
@@ -95,6 +103,32 @@ def run(
         "started_utc": started.isoformat(timespec="seconds"),
         "wall_time_s": round(wall, 3),
     }
+    if switch is not None:
+        provenance["switch"] = {
+            "after_day": int(switch[1]),
+            "scenario": switch[0].name,
+            "scenario_hash": scenario_hash(switch[0]),
+            "parameters": switch[0].flat(),
+        }
     return Results(
         daily=daily, provenance=provenance, replications=extra.get("per_replication"), bands=extra.get("bands")
     )
+
+
+#: Keys a policy switch cannot change: the firm's structure, not its policies.
+STRUCTURAL_KEYS: tuple[str, ...] = ("firm.managers", "firm.open_minutes_per_day", "customers.initial")
+
+
+def _check_switch(scenario: Scenario, switch: tuple[Scenario, int], engine: str, days: int) -> None:
+    after, day = switch
+    if engine != "numba":
+        raise FocussimError(f"engine = {engine!r}: a policy switch runs on the numba engine: allowed: numba")
+    if not 0 <= int(day) < days:
+        raise FocussimError(f"switch day = {day!r}: allowed: a day from 0 to {days - 1} (the horizon is {days} days)")
+    a, b = scenario.flat(), after.flat()
+    for key in STRUCTURAL_KEYS:
+        if a[key] != b[key]:
+            raise FocussimError(
+                f"{after.name}: {key} = {b[key]} differs from {scenario.name}'s {a[key]}: "
+                f"allowed: a policy switch keeps {', '.join(STRUCTURAL_KEYS)} (set them equal)"
+            )

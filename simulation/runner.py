@@ -125,6 +125,7 @@ def _run_numba(
     tick: Callable[[int], None],
     threads: int,
     dtype: type,
+    switch: tuple[Scenario, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Numba replications in a thread pool (the kernels release the GIL).
 
@@ -134,11 +135,12 @@ def _run_numba(
     from simulation.engines.numba_engine import pack, run_one  # compiles (or loads) the kernels
 
     params = pack(scenario)
+    after = None if switch is None else (pack(switch[0]), int(switch[1]))
     cube: np.ndarray = np.zeros((replications, days, len(DAILY_COLUMNS)), dtype=dtype)
     finished = np.zeros(replications, dtype=bool)
 
     def job(r: int) -> int:
-        table, _ = run_one(params, days, seed, r)
+        table, _ = run_one(params, days, seed, r, after)
         cube[r] = table
         return r
 
@@ -167,8 +169,12 @@ def run_replications(
     progress: Progress | None = None,
     workers: int = 1,
     output: str = "daily",
+    switch: tuple[Scenario, int] | None = None,
 ) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
     """Run ``replications`` replications; returns the daily table, the wall time (s) and extra tables.
+
+    ``switch = (scenario_after, day)``: the policies of ``scenario_after`` apply after ``day`` days
+    (numba engine only).
 
     ``workers`` are processes (mesa) or threads (numba); each replication draws only from its own
     streams, so the numbers are identical for any number of workers. ``output`` chooses what is kept:
@@ -187,7 +193,9 @@ def run_replications(
     if output not in OUTPUTS:
         raise FocussimError(f"output = {output!r}: allowed: {', '.join(OUTPUTS)}")
     if engine == "numba":
-        return _run_numba_replications(scenario, days, replications, seed, progress, workers, output)
+        return _run_numba_replications(scenario, days, replications, seed, progress, workers, output, switch)
+    if switch is not None:
+        raise FocussimError("a policy switch runs on the numba engine: allowed: engine='numba'")
     total = days * replications
     done = 0
 
@@ -233,6 +241,7 @@ def _run_numba_replications(
     progress: Progress | None,
     threads: int,
     output: str,
+    switch: tuple[Scenario, int] | None = None,
 ) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
     total = days * replications
     done = 0
@@ -246,7 +255,7 @@ def _run_numba_replications(
     t0 = time.perf_counter()
     dtype = np.float64 if output == "daily" else np.float32
     threads = max(1, min(int(threads), replications))
-    cube, finished, interrupted = _run_numba(scenario, days, replications, seed, tick, threads, dtype)
+    cube, finished, interrupted = _run_numba(scenario, days, replications, seed, tick, threads, dtype, switch)
     wall = time.perf_counter() - t0
     reps = np.flatnonzero(finished)
     if interrupted:  # nothing computed is lost: the finished replications come with the exception

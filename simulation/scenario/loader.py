@@ -636,6 +636,25 @@ def load_scenario(
         raise _validation_error(exc, origins, shown) from None
 
 
+def with_overrides(
+    scenario: Scenario, overrides: Mapping[str, Any], *, source: str = "overrides", name: str | None = None
+) -> Scenario:
+    """A validated copy of ``scenario`` with dotted ``overrides`` applied (sweeps, sensitivity designs).
+
+    Raises:
+        ScenarioError: an unknown key or a value outside what the schema allows, named with ``source``.
+    """
+    merged: dict[str, Any] = scenario.model_dump(mode="python")
+    if name is not None:
+        merged["name"] = name
+    origins: Origins = {}
+    _apply_overrides(merged, overrides, origins, source)
+    try:
+        return Scenario.model_validate(merged)
+    except ValidationError as exc:
+        raise _validation_error(exc, origins, source) from None
+
+
 def parse_set(items: list[str]) -> dict[str, Any]:
     """``["firm.frontline=12", "empowerment.mode=guidelines"]`` as a dict of typed values.
 

@@ -22,14 +22,22 @@ from simulation.rng import STREAMS, streams  # noqa: E402
 __all__ = ["N_COLUMNS", "pack", "run_one"]
 
 
-def run_one(params: np.ndarray, days: int, seed: int, replication: int) -> tuple[np.ndarray, np.ndarray]:
+def run_one(
+    params: np.ndarray,
+    days: int,
+    seed: int,
+    replication: int,
+    switch: tuple[np.ndarray, int] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """One replication: its daily table (``days x N_COLUMNS`` float64) and its workload counts.
 
-    The counts are customer-days, contacts, employee-days and hand-offs plus escalations.
+    The counts are customer-days, contacts, employee-days and hand-offs plus escalations. ``switch =
+    (params_after, day)`` changes the policies from that day on (a policy transition).
     """
     gens = streams(seed, replication)
     rngs = tuple(gens[name] for name in STREAMS)
     out = np.zeros((days, N_COLUMNS))
     counts = np.zeros(4)
-    run_replication(params, int(days), rngs, out, counts)
+    after, day = (params, -1) if switch is None else switch
+    run_replication(params, int(days), rngs, out, counts, after, int(day))
     return out, counts

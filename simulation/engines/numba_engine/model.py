@@ -332,11 +332,14 @@ def _compact(f, i, keep, n):
 
 
 @njit(cache=True, nogil=True)
-def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
+def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: C901, PLR0912, PLR0913, PLR0915
     """Simulate one replication for ``days`` days, writing the daily table into ``out`` (days x N_COLUMNS).
 
     ``counts`` (length 4) receives the random-number workload: customer-days, contacts, employee-days
-    and hand-offs plus escalations (used by the benchmark's floor).
+    and hand-offs plus escalations (used by the benchmark's floor). From day ``switch_day`` on (never if
+    it is negative) the firm runs under the policies ``p_after``: the people, customers and their state
+    carry over; each manager's consistency moves by the change in the policy's mean; structural keys
+    (sizes, opening hours) must be the same in both (checked by the caller).
     """
     r_init = rngs[R_INIT]
     r_acq = rngs[R_ACQUISITION]
@@ -403,6 +406,38 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
     manager_wages = n_managers * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
 
     for day in range(days):
+        if day == switch_day:
+            shift = p_after[K.LEADERSHIP_CONSISTENCY] - p[K.LEADERSHIP_CONSISTENCY]
+            for m in range(consistency.shape[0]):
+                consistency[m] = mech.clip01(consistency[m] + shift)
+            # A new staffing plan: posts above the old plan open as vacancies (hired after the usual
+            # time to fill); posts below it close as their holders leave (no lay-offs).
+            new_front = int(p_after[K.PLANNED_FRONTLINE])
+            new_back = int(p_after[K.FIRM_BACK_OFFICE])
+            extra = max(new_front - planned_front, 0) + max(new_back - planned_back, 0)
+            if max(new_front + new_back, n_staff + n_vac + extra) > cap_staff:
+                cap_staff = 2 * max(new_front + new_back, n_staff + n_vac + extra)
+                ef = _grown(ef, cap_staff)
+                ei = _grown(ei, cap_staff)
+                pick = np.empty(cap_staff, dtype=np.int64)
+                keep = np.empty(cap_staff, dtype=np.bool_)
+                vr = np.zeros(cap_staff, dtype=np.int64)
+                vd = np.zeros(cap_staff)
+                vr[:n_vac] = vac_role[:n_vac]
+                vd[:n_vac] = vac_due[:n_vac]
+                vac_role, vac_due = vr, vd
+            for role in range(2):
+                for _ in range((new_front - planned_front) if role == 0 else (new_back - planned_back)):
+                    vac_role[n_vac] = role
+                    vac_due[n_vac] = day + r_hire.gamma(
+                        mech.VACANCY_SHAPE, p_after[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
+                    )
+                    n_vac += 1
+            planned_front, planned_back = new_front, new_back
+            p = p_after
+            guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
+            gs = gamma_shape(p)
+            manager_wages = n_managers * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
         row = out[day]
         # 1. Morning.
         for e in range(n_staff):
@@ -558,6 +593,8 @@ def run_replication(p, days, rngs, out, counts):  # noqa: C901, PLR0912, PLR0915
             role = vac_role[v]
             staffed = staffed_front if role == 0 else staffed_back
             planned = planned_front if role == 0 else planned_back
+            if staffed >= planned:
+                continue  # a post closed by a new staffing plan (never happens without a switch)
             frozen = freeze and staffed >= p[K.BUDGET_MIN_STAFFING_SHARE] * planned
             if vac_due[v] <= day and not frozen:
                 if role == 0:

@@ -450,7 +450,7 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
 # No reference counting in the event loop: it allocates nothing, and numba's NRT would otherwise
 # count references on every array the inlined helpers touch (~30 % of the loop's time, measured
 # with perf). ``_nrt=False`` is safe here because every array is owned by the caller.
-@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")
+@njit(cache=True, nogil=True, _nrt=False, error_model="numpy")  # type: ignore[call-overload]  # numba's _nrt flag is not in its type stubs
 def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
     p,
     cuf,
