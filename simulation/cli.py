@@ -1,4 +1,4 @@
-"""The ``focussim`` command line: validate, list and run scenarios.
+"""The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition.
 
 Every :class:`~simulation.errors.FocussimError` reaches the user as one line
 ``focussim: <message>`` on stderr with exit code 2 (Ctrl-C: ``interrupted``,
@@ -312,6 +312,212 @@ def _simulate_with_progress(simulate: Callable[..., Any], loaded: Any, kwargs: d
             progress.update(task, completed=done, total=total)
 
         return simulate(loaded, progress=callback, **kwargs)
+
+
+# --------------------------------------------------------------------------- studies
+
+DaysOpt = Annotated[int, typer.Option(help="Simulated business days per replication.")]
+RepsOpt = Annotated[int, typer.Option(help="Replications per scenario or design point (common random numbers).")]
+SeedOpt = Annotated[int, typer.Option(help="Base random seed.")]
+WorkersOpt = Annotated[int | None, typer.Option(help="Threads (default all cores). Same numbers for any count.")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Output folder (default results/<study>).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", help="No progress bar.")]
+VaryOpt = Annotated[
+    list[str],
+    typer.Option(help="A parameter to vary: key=v1,v2,... or key=lo:hi:n (repeatable), e.g. firm.frontline=30:50:3."),
+]
+
+
+def _study(label: str, fn: Callable[..., Any], quiet: bool, /, *args: Any, **kwargs: Any) -> Any:
+    """Run a study function with a rich progress bar over replication-days."""
+    if quiet:
+        return fn(*args, **kwargs)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"{label} (replication-days)", total=None)
+
+        def callback(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return fn(*args, progress=callback, **kwargs)
+
+
+def _finish_study(study: Any, folder: Path, table: str, columns: list[str], title: str) -> None:
+    """Save a study, show its key table and say where everything is."""
+    paths = study.save(folder)
+    frame = study.tables[table]
+    shown = Table(title=title, title_justify="left")
+    for col in columns:
+        shown.add_column(col, justify="left" if frame[col].dtype == object else "right")
+    for row in frame[columns].itertuples(index=False):
+        shown.add_row(*(_num(v) for v in row))
+    out.print(shown)
+    out.print(f"{len(paths)} files written to: {folder}", markup=False, soft_wrap=True)
+
+
+def _scenario_files(paths: list[Path]) -> list[Any]:
+    return [load_scenario(p) for p in paths]
+
+
+@app.command()
+@_guarded
+def compare(
+    scenarios: Annotated[
+        list[Path], typer.Argument(help="Two or more scenario YAML files; the first is the baseline.")
+    ],
+    replications: RepsOpt = 30,
+    days: DaysOpt = 365,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    out_dir: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Scenarios head to head under common random numbers: paired differences with 90 % intervals."""
+    from simulation import studies
+
+    loaded = _scenario_files(scenarios)
+    folder = out_dir or Path("results") / "compare"
+    study = _study(
+        "compare", studies.compare, quiet, loaded, days=days, replications=replications, seed=seed, workers=workers
+    )
+    _finish_study(
+        study,
+        folder,
+        "differences",
+        ["metric", "unit", "scenario", "baseline_mean", "scenario_mean", "mean", "lo", "hi"],
+        f"Paired differences (scenario - {loaded[0].name}), 90 % interval, {replications} replications",
+    )
+
+
+@app.command()
+@_guarded
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    vary: VaryOpt,
+    design: Annotated[str, typer.Option(help="grid (every combination) or lhs (Latin hypercube).")] = "grid",
+    samples: Annotated[int | None, typer.Option(help="Points of a Latin hypercube design.")] = None,
+    replications: RepsOpt = 10,
+    days: DaysOpt = 365,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    out_dir: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run a scenario over a design of parameter values: a tidy table, line charts and heatmaps."""
+    from simulation import studies
+
+    loaded = load_scenario(scenario)
+    ranges = studies.parse_vary(vary)
+    folder = out_dir or Path("results") / f"sweep_{_safe_dirname(loaded.name)}"
+    study = _study(
+        "sweep",
+        studies.sweep,
+        quiet,
+        loaded,
+        ranges,
+        design=design,
+        samples=samples,
+        days=days,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+    )
+    cols = ["point", *ranges, *studies.SWEEP_METRICS]
+    _finish_study(study, folder, "points", cols, f"{loaded.name}: mean over {replications} replications per point")
+
+
+@app.command()
+@_guarded
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    vary: Annotated[list[str], typer.Option(help="A numeric parameter and its range: key=lo:hi (repeatable).")],
+    method: Annotated[str, typer.Option(help="sobol (variance-based) or morris (elementary effects).")] = "sobol",
+    samples: Annotated[
+        int, typer.Option(help="Base sample size N (Sobol: N(D+2) points; Morris: N trajectories).")
+    ] = 64,
+    replications: RepsOpt = 4,
+    days: DaysOpt = 365,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    out_dir: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Global sensitivity (SALib) of profit, retention and turnover to the varied parameters."""
+    from simulation import studies
+
+    loaded = load_scenario(scenario)
+    parsed = studies.parse_vary(vary)
+    ranges = {}
+    for key, v in parsed.items():
+        if not isinstance(v, tuple):
+            raise FocussimError(f"--vary {key}: {v} is a list of values: allowed: a range key=lo:hi")
+        ranges[key] = (v[0], v[1])
+    folder = out_dir or Path("results") / f"sensitivity_{_safe_dirname(loaded.name)}"
+    study = _study(
+        "sensitivity",
+        studies.sensitivity,
+        quiet,
+        loaded,
+        ranges,
+        method=method,
+        samples=samples,
+        days=days,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+    )
+    cols = ["output", "input", *(["S1", "ST"] if method == "sobol" else ["mu_star", "sigma"])]
+    _finish_study(study, folder, "indices", cols, f"{loaded.name}: {method} indices")
+
+
+@app.command()
+@_guarded
+def transition(
+    start: Annotated[Path, typer.Argument(help="Scenario the firm runs now (YAML).")],
+    target: Annotated[Path, typer.Argument(help="Scenario it switches to (YAML).")],
+    at_day: Annotated[int, typer.Option(help="Business days under the first scenario before the switch.")],
+    replications: RepsOpt = 30,
+    days: DaysOpt = 730,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    out_dir: OutOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Switch policy mid-run: the J-curve of cumulative profit against staying put, and the break-even day."""
+    from simulation import studies
+
+    a, b = load_scenario(start), load_scenario(target)
+    folder = out_dir or Path("results") / f"transition_{_safe_dirname(a.name)}_to_{_safe_dirname(b.name)}"
+    study = _study(
+        "transition",
+        studies.transition,
+        quiet,
+        a,
+        b,
+        at_day,
+        days=days,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+    )
+    cols = ["trough_usd", "trough_day", "breakeven_day_median", "share_never", "delta_at_horizon_median_usd"]
+    _finish_study(study, folder, "summary", cols, f"{a.name} -> {b.name} after day {at_day}")
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

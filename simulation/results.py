@@ -14,7 +14,7 @@ import pandas as pd
 
 from simulation.metrics import HEADLINE, METRICS, run_values
 
-__all__ = ["Results", "package_versions"]
+__all__ = ["Results", "package_versions", "run_unit"]
 
 _PACKAGES = ("focussim", "mesa", "simpy", "numba", "numpy", "pandas", "pydantic", "pyarrow")
 
@@ -28,6 +28,12 @@ def package_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def run_unit(metric: str) -> str:
+    """The unit of a metric's run-level value: a flow's is its daily unit summed over the run."""
+    m = METRICS[metric]
+    return m.unit.replace("/day", " (run total)") if m.kind == "flow" else m.unit
 
 
 @dataclass
@@ -82,9 +88,7 @@ class Results:
                     {
                         "scenario": scenario,
                         "metric": name,
-                        "unit": METRICS[name].unit
-                        if METRICS[name].kind != "flow"
-                        else METRICS[name].unit.replace("/day", " (run total)"),
+                        "unit": run_unit(name),
                         "mean": float(v.mean()) if v.size else float("nan"),
                         "p5": float(np.percentile(v, 5)) if v.size else float("nan"),
                         "p95": float(np.percentile(v, 95)) if v.size else float("nan"),

@@ -1,0 +1,737 @@
+"""Studies: the questions the field asks, as functions of scenarios.
+
+* :func:`compare`: scenarios under common random numbers, paired differences with 90 % intervals.
+* :func:`sweep`: a design over parameters (grid or Latin hypercube), one tidy row per point and replication.
+* :func:`sensitivity`: Sobol or Morris indices (SALib) of profit, retention and turnover.
+* :func:`transition`: switch policy mid-run; the J-curve of cumulative profit against staying put and
+  the distribution of the break-even day.
+
+Each returns a :class:`Study`: tidy tables, a provenance record and ``save(dir)``, which writes every
+table as Parquet and CSV (the daily table as Parquet only), the charts as PNG and SVG
+(:mod:`simulation.charts`) and ``study.json``. The command line (``focussim compare|sweep|sensitivity|
+transition``), the experiment scripts and the notebooks are thin layers over these functions.
+
+Common random numbers: replication ``r`` of every scenario and design point draws from the streams of
+``(seed, r)``, so differences between scenarios are paired and most of the noise cancels.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import itertools
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.api import run
+from simulation.errors import FocussimError, ScenarioError
+from simulation.results import package_versions, run_unit
+from simulation.scenario.loader import _parse_yaml, scenario_hash, with_overrides
+from simulation.scenario.schema import Scenario
+
+__all__ = [
+    "COMPARE_METRICS",
+    "SENSITIVITY_OUTPUTS",
+    "SWEEP_METRICS",
+    "Study",
+    "breakeven_days",
+    "compare",
+    "design_points",
+    "paired_differences",
+    "parse_vary",
+    "sensitivity",
+    "sensitivity_indices",
+    "sensitivity_sample",
+    "sweep",
+    "transition",
+]
+
+#: Headline metrics of a comparison (loyalty, cost, attrition, and what drives them).
+COMPARE_METRICS: tuple[str, ...] = (
+    "retention_annual",
+    "nps",
+    "satisfaction_mean",
+    "profit",
+    "revenue",
+    "cost_total",
+    "cost_training",
+    "cost_recovery",
+    "cost_per_served_usd",
+    "turnover_annual",
+    "engagement_mean",
+    "first_contact_resolution",
+)
+#: What sweeps chart: loyalty, cost and attrition.
+SWEEP_METRICS: tuple[str, ...] = ("retention_annual", "profit", "cost_total", "turnover_annual")
+#: The outputs of a sensitivity analysis.
+SENSITIVITY_OUTPUTS: tuple[str, ...] = ("profit", "retention_annual", "turnover_annual")
+DESIGNS = ("grid", "lhs")
+METHODS = ("sobol", "morris")
+CONFIDENCE = 0.90
+
+Progress = Callable[[int, int], None]
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass
+class Study:
+    """Tables and provenance of one study; :meth:`save` writes them with their charts."""
+
+    kind: str
+    tables: dict[str, pd.DataFrame]
+    provenance: dict[str, Any]
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def figures(self) -> dict[str, Any]:
+        """The study's charts (matplotlib figures) by file stem."""
+        from simulation import charts
+
+        t = self.tables
+        figs: dict[str, Any] = {}
+        if "daily" in t:
+            figs["loyalty"] = charts.loyalty_figure(t["daily"])
+            figs["cost"] = charts.cost_figure(t["daily"])
+            figs["attrition"] = charts.attrition_figure(t["daily"])
+        if self.kind == "compare":
+            figs["differences"] = charts.paired_difference_figure(t["differences"])
+            figs["outcomes"] = charts.outcome_distributions_figure(
+                t["replications"], metrics=("retention_annual", "profit", "turnover_annual")
+            )
+        elif self.kind == "sweep":
+            keys = list(self.parameters["vary"])
+            numeric = [k for k in keys if pd.api.types.is_numeric_dtype(t["sweep"][k])]
+            if len(keys) == 1:
+                figs["sweep"] = charts.sweep_lines_figure(t["sweep"], keys[0], SWEEP_METRICS)
+            elif len(numeric) >= 2:
+                for metric in SWEEP_METRICS:
+                    figs[f"heatmap_{metric}"] = charts.sweep_heatmap_figure(t["sweep"], numeric[0], numeric[1], metric)
+            else:
+                figs["sweep"] = charts.sweep_lines_figure(t["sweep"], keys[0], SWEEP_METRICS)
+        elif self.kind == "sensitivity":
+            figs["sensitivity"] = charts.sensitivity_figure(t["indices"])
+        elif self.kind == "transition":
+            figs["jcurve"] = charts.jcurve_figure(t["jcurve"], t["breakeven"], self.parameters["at_day"])
+        return figs
+
+    def save(self, directory: str | Path, charts: bool = True) -> list[Path]:
+        """Write the tables (Parquet and CSV; the daily table Parquet only), the charts and study.json."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        paths: list[Path] = []
+        for name, table in self.tables.items():
+            paths.append(out / f"{name}.parquet")
+            table.to_parquet(paths[-1], index=False)
+            if name != "daily":  # a daily table as CSV is large and adds nothing Parquet lacks
+                paths.append(out / f"{name}.csv")
+                table.to_csv(paths[-1], index=False)
+        if charts:
+            from simulation.charts import save_figure
+
+            for stem, fig in self.figures().items():
+                paths.extend(save_figure(fig, out, stem))
+        paths.append(out / "study.json")
+        record = {"study": self.kind, **self.parameters, **self.provenance}
+        paths[-1].write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
+        return paths
+
+
+def _provenance(scenarios: Sequence[Scenario], days: int, replications: int, seed: int, started: Any) -> dict:
+    return {
+        "scenarios": {s.name: {"hash": scenario_hash(s), "parameters": s.flat()} for s in scenarios},
+        "days": int(days),
+        "replications": int(replications),
+        "seed": int(seed),
+        "seeding": "numpy.random.SeedSequence(entropy=seed, spawn_key=(replication, stream_index)); "
+        "the same streams for every scenario and design point (common random numbers)",
+        "packages": package_versions(),
+        "started_utc": started.isoformat(timespec="seconds"),
+        "finished_utc": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+class _Ticker:
+    """Turns the progress of one run into the progress of the whole study (replication-days)."""
+
+    def __init__(self, progress: Progress | None, runs: int, days: int, replications: int):
+        self.progress = progress
+        self.total = runs * days * replications
+        self.done = 0
+
+    def run_callback(self) -> Progress | None:
+        if self.progress is None:
+            return None
+        base = self.done
+
+        def callback(done: int, total: int) -> None:
+            assert self.progress is not None
+            self.progress(base + done, self.total)
+
+        return callback
+
+    def finished_run(self, days: int, replications: int) -> None:
+        self.done += days * replications
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def _check_counts(days: int, replications: int, seed: int) -> None:
+    if int(days) < 1:
+        raise FocussimError(f"days = {days!r}: allowed: a whole number of at least 1")
+    if int(replications) < 1:
+        raise FocussimError(f"replications = {replications!r}: allowed: a whole number of at least 1")
+    if int(seed) < 0:
+        raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def paired_differences(
+    per_rep: pd.DataFrame, baseline: str, metrics: Sequence[str] = COMPARE_METRICS, confidence: float = CONFIDENCE
+) -> pd.DataFrame:
+    """Per metric and scenario: the mean paired difference (scenario minus baseline) and its interval.
+
+    ``per_rep`` has one row per (scenario, replication); rows are paired by replication (common random
+    numbers). The interval is Student's t at ``confidence`` (two-sided) on the paired differences; it is
+    NaN with fewer than two replications.
+    """
+    from scipy import stats
+
+    base = per_rep[per_rep["scenario"] == baseline].set_index("replication")
+    rows = []
+    for name in per_rep["scenario"].drop_duplicates():
+        if name == baseline:
+            continue
+        other = per_rep[per_rep["scenario"] == name].set_index("replication")
+        reps = base.index.intersection(other.index)
+        for metric in metrics:
+            d = (other.loc[reps, metric] - base.loc[reps, metric]).to_numpy(dtype=float)
+            d = d[np.isfinite(d)]
+            n = len(d)
+            mean = float(d.mean()) if n else math.nan
+            half = math.nan
+            if n >= 2:
+                half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+            rows.append(
+                {
+                    "metric": metric,
+                    "unit": run_unit(metric),
+                    "baseline": baseline,
+                    "scenario": name,
+                    "mean": mean,
+                    "lo": mean - half,
+                    "hi": mean + half,
+                    "baseline_mean": float(base.loc[reps, metric].mean()),
+                    "scenario_mean": float(other.loc[reps, metric].mean()),
+                    "n": n,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    days: int = 365,
+    replications: int = 30,
+    seed: int = 0,
+    engine: str | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    metrics: Sequence[str] = COMPARE_METRICS,
+) -> Study:
+    """Run ``scenarios`` under common random numbers; the first is the baseline of the differences.
+
+    Tables: ``daily`` (tidy, every scenario), ``replications`` (run-level values, one row per scenario
+    and replication), ``differences`` (:func:`paired_differences`).
+    """
+    if len(scenarios) < 2:
+        raise FocussimError("compare: allowed: at least two scenarios")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise FocussimError(f"compare: scenario names {names} repeat: allowed: distinct names (set name: in the YAML)")
+    _check_counts(days, replications, seed)
+    started = _dt.datetime.now(_dt.UTC)
+    ticker = _Ticker(progress, len(scenarios), days, replications)
+    daily, per_rep = [], []
+    for s in scenarios:
+        res = run(
+            s,
+            engine=engine,
+            days=days,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            progress=ticker.run_callback(),
+        )
+        ticker.finished_run(days, replications)
+        daily.append(res.daily)
+        per_rep.append(res.per_replication())
+    per = pd.concat(per_rep, ignore_index=True)
+    tables = {
+        "daily": pd.concat(daily, ignore_index=True),
+        "replications": per,
+        "differences": paired_differences(per, names[0], metrics),
+    }
+    return Study(
+        "compare",
+        tables,
+        _provenance(scenarios, days, replications, seed, started),
+        {"baseline": names[0], "scenarios": names, "confidence": CONFIDENCE, "engine": engine or "auto"},
+    )
+
+
+# --------------------------------------------------------------------------- designs
+
+
+def _field(dotted: str) -> Any:
+    """The schema annotation of ``section.key`` (None if unknown; the loader reports unknown keys)."""
+    section, _, key = dotted.partition(".")
+    sec = Scenario.model_fields.get(section)
+    if sec is None or sec.annotation is None:
+        return None
+    f = getattr(sec.annotation, "model_fields", {}).get(key)
+    return None if f is None else f.annotation
+
+
+def _is_int(dotted: str) -> bool:
+    return _field(dotted) is int
+
+
+def _is_numeric(dotted: str) -> bool:
+    return _field(dotted) in (int, float)
+
+
+def _cast(dotted: str, value: float) -> Any:
+    """A design value as the schema wants it: whole numbers for integer parameters."""
+    return int(round(value)) if _is_int(dotted) else float(value)
+
+
+def parse_vary(items: Sequence[str], source: str = "--vary") -> dict[str, list[Any] | tuple[float, float, int | None]]:
+    """``key=v1,v2,...`` (values) or ``key=lo:hi[:n]`` (a numeric range, ``n`` evenly spaced points).
+
+    Returns ``{key: [values]}`` or ``{key: (lo, hi, n or None)}``, in the order given.
+    """
+    allowed = "key=v1,v2,... or key=lo:hi:n (n points) or key=lo:hi, e.g. empowerment.discretion_limit_usd=0:500:6"
+    out: dict[str, list[Any] | tuple[float, float, int | None]] = {}
+    for item in items:
+        key, eq, text = str(item).partition("=")
+        key, text = key.strip(), text.strip()
+        if not eq or not key or not text:
+            raise ScenarioError(source, problem=f"{ScenarioError.short(item)} is not key=values", allowed=allowed)
+        if key in out:
+            raise ScenarioError(source, key, text, problem="key given twice", allowed="each key once")
+        if ":" in text and "," not in text:
+            parts = text.split(":")
+            try:
+                lo, hi = float(parts[0]), float(parts[1])
+                n = int(parts[2]) if len(parts) == 3 else None
+                if len(parts) > 3:
+                    raise ValueError
+            except (ValueError, IndexError):
+                raise ScenarioError(source, key, text, problem="not a range", allowed=allowed) from None
+            if not _is_numeric(key):
+                raise ScenarioError(source, key, text, problem="a range needs a numeric parameter", allowed=allowed)
+            if not (lo < hi) or (n is not None and n < 2):
+                raise ScenarioError(source, key, text, problem="empty range", allowed="lo < hi and n >= 2")
+            out[key] = (lo, hi, n)
+        else:
+            values = [_parse_yaml(v.strip(), source) for v in text.split(",") if v.strip()]
+            if not values:
+                raise ScenarioError(source, key, text, problem="no values", allowed=allowed)
+            out[key] = values
+    if not out:
+        raise ScenarioError(source, problem="nothing to vary", allowed=allowed)
+    return out
+
+
+def design_points(
+    vary: Mapping[str, list[Any] | tuple[float, float, int | None]],
+    design: str = "grid",
+    samples: int | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """The design: one row per point (column ``point``, then one column per varied key).
+
+    ``grid``: every combination (a range ``lo:hi:n`` gives ``n`` evenly spaced values). ``lhs``: ``samples``
+    points of a Latin hypercube (scipy.stats.qmc, seeded) over the ranges; a key given as a list of values
+    is sampled among them uniformly.
+    """
+    if design not in DESIGNS:
+        raise FocussimError(f"--design = {design!r}: allowed: {', '.join(DESIGNS)}")
+    keys = list(vary)
+    if design == "grid":
+        axes = []
+        for k in keys:
+            v = vary[k]
+            if isinstance(v, tuple):
+                lo, hi, n = v
+                if n is None:
+                    raise ScenarioError(
+                        "--vary",
+                        k,
+                        f"{lo}:{hi}",
+                        problem="a grid needs a number of points",
+                        allowed="lo:hi:n, e.g. 0:500:6",
+                    )
+                axes.append([_cast(k, x) for x in np.linspace(lo, hi, n)])
+            else:
+                axes.append(list(v))
+        rows = [dict(zip(keys, combo, strict=True)) for combo in itertools.product(*axes)]
+    else:
+        if samples is None or samples < 2:
+            raise FocussimError(f"--samples = {samples}: allowed: a whole number of at least 2 for a Latin hypercube")
+        from scipy.stats import qmc
+
+        u = qmc.LatinHypercube(d=len(keys), seed=np.random.default_rng(seed)).random(samples)
+        rows = []
+        for i in range(samples):
+            row = {}
+            for j, k in enumerate(keys):
+                v = vary[k]
+                if isinstance(v, tuple):
+                    row[k] = _cast(k, v[0] + u[i, j] * (v[1] - v[0]))
+                else:
+                    row[k] = v[min(int(u[i, j] * len(v)), len(v) - 1)]
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=keys)
+    table.insert(0, "point", np.arange(len(table)))
+    return table
+
+
+def _point_scenarios(scenario: Scenario, points: pd.DataFrame, keys: Sequence[str]) -> list[Scenario]:
+    """Validated scenarios of every design point (all checked before anything runs)."""
+    out = []
+    for row in points.itertuples(index=False):
+        values = {k: _plain(row[i + 1]) for i, k in enumerate(keys)}
+        out.append(with_overrides(scenario, values, source="--vary", name=f"{scenario.name}#{row[0]}"))
+    return out
+
+
+def _plain(v: Any) -> Any:
+    """numpy scalars as Python values (the schema is strict about types)."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _run_points(
+    scenarios: Sequence[Scenario],
+    points: pd.DataFrame,
+    days: int,
+    replications: int,
+    seed: int,
+    workers: int | None,
+    progress: Progress | None,
+) -> pd.DataFrame:
+    """Run every point (numba engine, summaries only); one row per point and replication."""
+    ticker = _Ticker(progress, len(scenarios), days, replications)
+    tables = []
+    for s, point in zip(scenarios, points.itertuples(index=False), strict=True):
+        res = run(
+            s,
+            engine="numba",
+            days=days,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            output="summary",
+            progress=ticker.run_callback(),
+        )
+        ticker.finished_run(days, replications)
+        per = res.per_replication().drop(columns=["scenario"])
+        for i, col in enumerate(points.columns):
+            per.insert(i, col, point[i])
+        tables.append(per)
+    return pd.concat(tables, ignore_index=True)
+
+
+def sweep(
+    scenario: Scenario,
+    vary: Mapping[str, list[Any] | tuple[float, float, int | None]],
+    design: str = "grid",
+    samples: int | None = None,
+    days: int = 365,
+    replications: int = 10,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Study:
+    """Run ``scenario`` over a design (:func:`design_points`) on the numba engine.
+
+    Tables: ``design`` (the points), ``sweep`` (one row per point and replication: ``point``, the varied
+    keys, ``replication``, then every run-level metric) and ``points`` (mean and 90 % interval of the
+    sweep metrics per point).
+    """
+    _check_counts(days, replications, seed)
+    started = _dt.datetime.now(_dt.UTC)
+    points = design_points(vary, design, samples, seed)
+    keys = list(vary)
+    scenarios = _point_scenarios(scenario, points, keys)
+    table = _run_points(scenarios, points, days, replications, seed, workers, progress)
+    summary = _point_summary(table, keys)
+    return Study(
+        "sweep",
+        {"design": points, "sweep": table, "points": summary},
+        _provenance([scenario], days, replications, seed, started),
+        {
+            "vary": {k: list(v) if isinstance(v, tuple) else v for k, v in vary.items()},
+            "design": design,
+            "samples": samples,
+            "base": scenario.name,
+        },
+    )
+
+
+def _point_summary(table: pd.DataFrame, keys: Sequence[str], metrics: Sequence[str] = SWEEP_METRICS) -> pd.DataFrame:
+    """Per point: the mean of each metric and its 90 % interval over replications (t)."""
+    from scipy import stats
+
+    rows = []
+    for point, g in table.groupby("point", sort=True):
+        row: dict[str, Any] = {"point": point, **{k: g[k].iloc[0] for k in keys}, "replications": len(g)}
+        for m in metrics:
+            x = g[m].to_numpy(dtype=float)
+            x = x[np.isfinite(x)]
+            mean = float(x.mean()) if len(x) else math.nan
+            half = float(stats.t.ppf(0.95, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else math.nan
+            row.update({m: mean, f"{m}_lo": mean - half, f"{m}_hi": mean + half})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def _problem(ranges: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
+    return {"num_vars": len(ranges), "names": list(ranges), "bounds": [list(map(float, b)) for b in ranges.values()]}
+
+
+def sensitivity_sample(ranges: Mapping[str, tuple[float, float]], method: str, samples: int, seed: int) -> np.ndarray:
+    """SALib's sample for ``method``: Sobol (Saltelli scheme, N (D + 2) points) or Morris (N trajectories)."""
+    problem = _problem(ranges)
+    if method == "sobol":
+        from SALib.sample import sobol as sobol_sample
+
+        return np.asarray(sobol_sample.sample(problem, samples, calc_second_order=False, seed=seed))
+    if method == "morris":
+        from SALib.sample import morris as morris_sample
+
+        return np.asarray(morris_sample.sample(problem, samples, num_levels=4, seed=seed))
+    raise FocussimError(f"--method = {method!r}: allowed: {', '.join(METHODS)}")
+
+
+def sensitivity_indices(
+    ranges: Mapping[str, tuple[float, float]],
+    x: np.ndarray,
+    y: np.ndarray,
+    outputs: Sequence[str],
+    method: str,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Indices per output and input: Sobol S1, ST (with 95 % confidence half-widths) or Morris mu*, sigma."""
+    problem = _problem(ranges)
+    rows = []
+    for j, out in enumerate(outputs):
+        yj = np.asarray(y[:, j], dtype=float)
+        if method == "sobol":
+            from SALib.analyze import sobol
+
+            si = sobol.analyze(problem, yj, calc_second_order=False, seed=seed)
+            for i, name in enumerate(problem["names"]):
+                rows.append(
+                    {
+                        "output": out,
+                        "input": name,
+                        "S1": si["S1"][i],
+                        "S1_conf": si["S1_conf"][i],
+                        "ST": si["ST"][i],
+                        "ST_conf": si["ST_conf"][i],
+                    }
+                )
+        elif method == "morris":
+            from SALib.analyze import morris
+
+            si = morris.analyze(problem, x, yj, num_levels=4, seed=seed)
+            for i, name in enumerate(problem["names"]):
+                rows.append(
+                    {
+                        "output": out,
+                        "input": name,
+                        "mu_star": si["mu_star"][i],
+                        "mu_star_conf": si["mu_star_conf"][i],
+                        "sigma": si["sigma"][i],
+                    }
+                )
+        else:
+            raise FocussimError(f"--method = {method!r}: allowed: {', '.join(METHODS)}")
+    return pd.DataFrame(rows)
+
+
+def sensitivity(
+    scenario: Scenario,
+    ranges: Mapping[str, tuple[float, float]],
+    method: str = "sobol",
+    samples: int = 64,
+    days: int = 365,
+    replications: int = 4,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    outputs: Sequence[str] = SENSITIVITY_OUTPUTS,
+) -> Study:
+    """Global sensitivity of ``outputs`` to the parameters in ``ranges`` (SALib).
+
+    Each design point is the mean over ``replications`` (common random numbers across points, so the
+    replication noise is largely shared). Tables: ``samples`` (one row per point and replication),
+    ``indices`` (:func:`sensitivity_indices`).
+    """
+    if method not in METHODS:
+        raise FocussimError(f"--method = {method!r}: allowed: {', '.join(METHODS)}")
+    for k, (lo, hi) in ranges.items():
+        if not _is_numeric(k):
+            raise ScenarioError(
+                "--vary",
+                k,
+                f"{lo}:{hi}",
+                problem="not a numeric parameter",
+                allowed="numeric parameters (see focussim params)",
+            )
+    _check_counts(days, replications, seed)
+    started = _dt.datetime.now(_dt.UTC)
+    keys = list(ranges)
+    x = sensitivity_sample(ranges, method, samples, seed)
+    points = pd.DataFrame({k: [_cast(k, v) for v in x[:, j]] for j, k in enumerate(keys)})
+    points.insert(0, "point", np.arange(len(points)))
+    scenarios = _point_scenarios(scenario, points, keys)
+    table = _run_points(scenarios, points, days, replications, seed, workers, progress)
+    y = table.groupby("point", sort=True)[list(outputs)].mean().to_numpy()
+    indices = sensitivity_indices(ranges, x, y, outputs, method, seed)
+    return Study(
+        "sensitivity",
+        {"samples": table, "indices": indices},
+        _provenance([scenario], days, replications, seed, started),
+        {
+            "ranges": {k: list(v) for k, v in ranges.items()},
+            "method": method,
+            "samples": samples,
+            "points": len(points),
+            "outputs": list(outputs),
+            "base": scenario.name,
+        },
+    )
+
+
+# --------------------------------------------------------------------------- transition
+
+
+def breakeven_days(jcurve: pd.DataFrame, at_day: int) -> pd.DataFrame:
+    """Per replication: the first day from which switching stays ahead of staying put until the horizon.
+
+    ``jcurve`` has columns replication, day, delta_cumulative_profit. NaN when switching is behind on
+    the last day (no break-even within the horizon).
+    """
+    rows = []
+    for rep, g in jcurve.groupby("replication", sort=True):
+        g = g[g["day"] >= at_day].sort_values("day")
+        d = g["delta_cumulative_profit"].to_numpy()
+        days = g["day"].to_numpy()
+        if len(d) == 0 or d[-1] < 0:
+            day = math.nan
+        else:
+            behind = np.flatnonzero(d < 0)
+            day = float(days[0] if len(behind) == 0 else days[behind[-1] + 1])
+        rows.append({"replication": rep, "breakeven_day": day})
+    return pd.DataFrame(rows)
+
+
+def transition(
+    start: Scenario,
+    target: Scenario,
+    at_day: int,
+    days: int = 730,
+    replications: int = 30,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Study:
+    """Switch from ``start``'s policies to ``target``'s on ``at_day``, against staying with ``start``.
+
+    Both arms share the random streams (common random numbers) and are identical until ``at_day``.
+    Tables: ``daily`` (both arms), ``jcurve`` (per replication and day: the difference in cumulative
+    profit, switch minus stay, USD), ``breakeven`` (:func:`breakeven_days`) and ``summary``.
+    """
+    _check_counts(days, replications, seed)
+    if not (0 <= int(at_day) < int(days)):
+        raise FocussimError(
+            f"--at-day = {at_day}: allowed: a day from 0 to {int(days) - 1} (the horizon is {days} days)"
+        )
+    started = _dt.datetime.now(_dt.UTC)
+    ticker = _Ticker(progress, 2, days, replications)
+    stay_name = f"stay: {start.name}"
+    switch_name = f"switch to {target.name} on day {at_day}"
+    stay = run(
+        with_overrides(start, {}, name=stay_name),
+        engine="numba",
+        days=days,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        progress=ticker.run_callback(),
+    )
+    ticker.finished_run(days, replications)
+    moved = run(
+        with_overrides(start, {}, name=switch_name),
+        engine="numba",
+        days=days,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        progress=ticker.run_callback(),
+        switch=(target, int(at_day)),
+    )
+    ticker.finished_run(days, replications)
+    cols = ["replication", "day", "profit"]
+    a = stay.daily[cols].sort_values(["replication", "day"])
+    b = moved.daily[cols].sort_values(["replication", "day"])
+    jc = a[["replication", "day"]].copy()
+    jc["delta_cumulative_profit"] = (
+        b.groupby("replication")["profit"].cumsum().to_numpy() - a.groupby("replication")["profit"].cumsum().to_numpy()
+    )
+    be = breakeven_days(jc, at_day)
+    med = jc.groupby("day")["delta_cumulative_profit"].median()
+    last = jc[jc["day"] == jc["day"].max()]["delta_cumulative_profit"]
+    summary = pd.DataFrame(
+        [
+            {
+                "at_day": at_day,
+                "horizon_days": days,
+                "replications": replications,
+                "trough_usd": float(med.min()),
+                "trough_day": int(med.index.to_numpy()[med.to_numpy().argmin()]),
+                "delta_at_horizon_median_usd": float(last.median()),
+                "delta_at_horizon_p5_usd": float(last.quantile(0.05)),
+                "delta_at_horizon_p95_usd": float(last.quantile(0.95)),
+                "breakeven_day_median": float(be["breakeven_day"].median()),
+                "breakeven_day_p5": float(be["breakeven_day"].quantile(0.05)),
+                "breakeven_day_p95": float(be["breakeven_day"].quantile(0.95)),
+                "share_never": float(be["breakeven_day"].isna().mean()),
+            }
+        ]
+    )
+    return Study(
+        "transition",
+        {
+            "daily": pd.concat([stay.daily, moved.daily], ignore_index=True),
+            "jcurve": jc,
+            "breakeven": be,
+            "summary": summary,
+        },
+        _provenance([start, target], days, replications, seed, started),
+        {"start": start.name, "target": target.name, "at_day": int(at_day)},
+    )
