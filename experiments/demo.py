@@ -23,8 +23,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 import simulation
+from simulation.charts import cost_breakdown_figure, headline_figure, save_figure
 from simulation.errors import FocussimError
-from simulation.plots import cost_breakdown_figure, headline_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCHETYPES = ("operations_focused", "customer_focused")
@@ -94,10 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         ("loyalty_cost_attrition", headline_figure(daily)),
         ("cost_breakdown", cost_breakdown_figure(daily)),
     ):
-        for ext in ("png", "svg"):
-            path = args.out / f"{stem}.{ext}"
-            fig.savefig(path, dpi=110)
-            charts.append(path)
+        charts += save_figure(fig, args.out, stem)
 
     wide = summary[summary.metric.isin(SHOWN)].pivot_table(index="metric", columns="scenario", values="mean")
     wide = wide.reindex([m for m in SHOWN if m in wide.index])[list(ARCHETYPES)]
