@@ -285,33 +285,7 @@ def run(
 
 def _simulate_with_progress(simulate: Callable[..., Any], loaded: Any, kwargs: dict[str, Any], quiet: bool) -> Any:
     """Run with a rich progress bar over replication-days (none when quiet)."""
-    if quiet:
-        return simulate(loaded, **kwargs)
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    total = kwargs["days"] * kwargs["replications"]
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(f"{loaded.name} ({kwargs['engine']}, replication-days)", total=total)
-
-        def callback(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        return simulate(loaded, progress=callback, **kwargs)
+    return _study(f"{loaded.name} ({kwargs['engine']})", simulate, quiet, loaded, **kwargs)
 
 
 # --------------------------------------------------------------------------- studies
@@ -329,7 +303,7 @@ VaryOpt = Annotated[
 
 
 def _study(label: str, fn: Callable[..., Any], quiet: bool, /, *args: Any, **kwargs: Any) -> Any:
-    """Run a study function with a rich progress bar over replication-days."""
+    """Run ``fn`` (a simulation or a study) with a rich progress bar over replication-days (none when quiet)."""
     if quiet:
         return fn(*args, **kwargs)
     from rich.progress import (
