@@ -303,33 +303,10 @@ VaryOpt = Annotated[
 
 
 def _study(label: str, fn: Callable[..., Any], quiet: bool, /, *args: Any, **kwargs: Any) -> Any:
-    """Run ``fn`` (a simulation or a study) with a rich progress bar over replication-days (none when quiet)."""
-    if quiet:
-        return fn(*args, **kwargs)
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    """Run ``fn`` (a simulation or a study) with the shared progress bar on stderr (none when quiet)."""
+    from simulation.progress import with_progress
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task(f"{label} (replication-days)", total=None)
-
-        def callback(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        return fn(*args, progress=callback, **kwargs)
+    return with_progress(label, fn, *args, quiet=quiet, console=err, **kwargs)
 
 
 def _finish_study(study: Any, folder: Path, table: str, columns: list[str], title: str) -> None:
