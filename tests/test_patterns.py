@@ -1,0 +1,213 @@
+"""The patterns model.md says the model must show, each checked on the numba engine.
+
+Every test names its claim. Arms run under common random numbers (the same master seed, so replication
+``r`` of every arm draws from the same streams) and a claim about a difference is checked on the paired
+per-replication differences: the mean must clear zero by ``T`` standard errors (Student's t at 99.5 %
+one-sided for the replications used), so a test fails when the model stops showing the pattern, not by
+chance. The firm is the default size (the patterns are about the calibrated firm); the horizon is one
+year, or two where the pattern takes time to develop (the erosion spiral). The M/M/c pattern is checked
+in tests/test_queueing.py.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from simulation.scenario.loader import load_scenario, with_overrides
+from simulation.studies import compare, transition
+
+pytestmark = pytest.mark.slow
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+REPS = 12
+SEED = 20261123
+#: Standard errors a mean paired difference must clear: one-sided 99.5 % t with REPS - 1 degrees of freedom.
+T = float(stats.t.ppf(0.995, REPS - 1))
+
+
+def scenario(stem: str, name: str | None = None, **overrides: object):
+    return with_overrides(load_scenario(SCENARIOS / f"{stem}.yaml"), overrides, name=name or stem)
+
+
+def per_rep(arms, days: int = 365) -> pd.DataFrame:
+    """Run-level values, one row per replication, columns (arm name, metric)."""
+    study = compare(arms, days=days, replications=REPS, seed=SEED, workers=2)
+    table = study.tables["replications"]
+    return table.pivot(index="replication", columns="scenario")
+
+
+def clears_zero(d: np.ndarray | pd.Series, sign: int, what: str) -> None:
+    """``d`` (paired differences) has mean of ``sign`` at least T standard errors from zero."""
+    d = np.asarray(d, dtype=float)
+    mean, se = d.mean(), d.std(ddof=1) / math.sqrt(len(d))
+    assert sign * mean > T * se, f"{what}: mean {mean:.4g}, standard error {se:.3g}, need {'>' if sign > 0 else '<'} 0"
+
+
+def test_customer_focused_keeps_customers_and_staff_at_a_higher_training_and_recovery_cost():
+    """Claim: at default settings the customer-focused firm beats the operations-focused one on retention and
+    employee attrition, and pays more for training and recovery."""
+    ops, cust = scenario("operations_focused"), scenario("customer_focused")
+    t = per_rep([ops, cust])
+
+    def diff(metric: str) -> pd.Series:
+        return t[(metric, "customer_focused")] - t[(metric, "operations_focused")]
+
+    clears_zero(diff("retention_annual"), +1, "retention, customer minus operations")
+    clears_zero(diff("turnover_annual"), -1, "turnover, customer minus operations")
+    clears_zero(diff("cost_training"), +1, "training cost, customer minus operations")
+    clears_zero(diff("cost_recovery"), +1, "recovery cost, customer minus operations")
+
+
+def test_switching_to_customer_focus_is_a_j_curve():
+    """Claim: after switching from operations- to customer-focused, cumulative profit first falls behind staying
+    put (the short-term loss) and then overtakes it within the year (referrals and retention pay it back)."""
+    at = 30
+    study = transition(
+        scenario("operations_focused"), scenario("customer_focused"), at_day=at, days=365, replications=REPS, seed=SEED
+    )
+    jc = study.tables["jcurve"]
+    after = jc[jc["day"] >= at]
+    trough = after.groupby("replication")["delta_cumulative_profit"].min()
+    end = jc[jc["day"] == jc["day"].max()].set_index("replication")["delta_cumulative_profit"]
+    before = jc[jc["day"] < at]["delta_cumulative_profit"]
+    assert (before == 0).all(), "the arms differ before the switch"
+    clears_zero(trough, -1, "deepest cumulative-profit gap after the switch (the dip)")
+    clears_zero(end, +1, "cumulative-profit gap at the horizon (payback)")
+    trough_day = after.loc[after.groupby("replication")["delta_cumulative_profit"].idxmin(), "day"]
+    assert (trough_day > at).all() and (trough_day < jc["day"].max()).all(), trough_day.tolist()
+
+
+def test_opportunists_with_no_limit_erode_the_customer_focused_advantage():
+    """Claim: with many opportunists (half the customers) and an unlimited discretion limit, the customer-focused
+    firm's profit advantage shrinks (customer-compelled is not customer-focused)."""
+    arms = []
+    for share in (0.12, 0.50):
+        arms.append(scenario("operations_focused", f"ops {share}", **{"customers.opportunist_share": share}))
+        arms.append(
+            scenario(
+                "customer_focused",
+                f"no limit {share}",
+                **{
+                    "customers.opportunist_share": share,
+                    "empowerment.discretion_limit_usd": 1e6,
+                    "recovery.generosity": 1.0,
+                },
+            )
+        )
+    runs = per_rep(arms)
+    t = runs["profit"]
+    advantage_few = t["no limit 0.12"] - t["ops 0.12"]
+    advantage_many = t["no limit 0.5"] - t["ops 0.5"]
+    clears_zero(advantage_many - advantage_few, -1, "change of the profit advantage from 12 % to 50 % opportunists")
+    abuse = runs["cost_abuse"]
+    clears_zero(abuse["no limit 0.5"] - abuse["ops 0.5"], +1, "abuse cost, unlimited discretion minus gating")
+
+
+def test_regulated_domain_with_high_penalties_favours_gating_or_bounded_guidelines():
+    """Claim: in a regulated domain with high penalties, approval gating or bounded guidelines beat wide discretion,
+    while without regulation wide discretion beats gating (empowerment must match accountability)."""
+    high = {"compliance.breach_penalty_usd": 200_000.0}
+    arms = [
+        scenario("healthcare_compliance", "approval", **high, **{"empowerment.mode": "approval"}),
+        scenario("healthcare_compliance", "bounded", **high),  # the scenario's 25 USD guideline bound
+        scenario("healthcare_compliance", "wide", **high, **{"empowerment.discretion_limit_usd": 1e6}),
+        scenario(
+            "healthcare_compliance",
+            "approval, unregulated",
+            **high,
+            **{"empowerment.mode": "approval", "compliance.regulated": False},
+        ),
+        scenario(
+            "healthcare_compliance",
+            "wide, unregulated",
+            **high,
+            **{"empowerment.discretion_limit_usd": 1e6, "compliance.regulated": False},
+        ),
+    ]
+    t = per_rep(arms)["profit"]
+    best_bounded = np.maximum(t["approval"], t["bounded"])
+    clears_zero(best_bounded - t["wide"], +1, "profit, best of gating and bounded guidelines minus wide discretion")
+    clears_zero(
+        t["wide, unregulated"] - t["approval, unregulated"],
+        +1,
+        "profit without regulation, wide discretion minus gating",
+    )
+
+
+def test_a_weak_internal_chain_caps_what_empowerment_achieves():
+    """Claim: a weak internal chain caps what frontline empowerment can achieve: an empowered frontline with a weak
+    chain resolves fewer contacts first time, keeps customers less satisfied and earns less than the same empowered
+    frontline with a strong chain (the bucket brigade). See docs/ODD.md on why the model's empowerment *gain* is not
+    smaller with a weak chain."""
+    empowered = {"empowerment.mode": "guidelines", "empowerment.discretion_limit_usd": 200.0}
+    weak = scenario("base", "weak chain", **empowered, **{"service_philosophy.internal_orientation": 0.05})
+    strong = scenario("base", "strong chain", **empowered, **{"service_philosophy.internal_orientation": 0.9})
+    t = per_rep([weak, strong])
+    for metric in ("first_contact_resolution", "satisfaction_mean", "profit"):
+        clears_zero(t[(metric, "strong chain")] - t[(metric, "weak chain")], +1, f"{metric}, strong minus weak chain")
+
+
+def test_service_heroes_in_a_weak_network_do_worse_than_a_consistent_network():
+    """Claim: a few service heroes (10 % of the frontline) in a weak internal chain do worse than a consistent
+    network without heroes (the default chain)."""
+    heroes, network = scenario("service_heroes"), scenario("base", "consistent network")
+    t = per_rep([heroes, network])
+    for metric in ("profit", "retention_annual", "satisfaction_mean"):
+        clears_zero(
+            t[(metric, "consistent network")] - t[(metric, "service_heroes")], +1, f"{metric}, network minus heroes"
+        )
+
+
+def test_cost_cutting_under_pressure_starts_an_erosion_spiral():
+    """Claim: cutting training and staff when profit falls short starts a quality-erosion spiral: the service
+    standard erodes and keeps eroding, first-contact resolution and retention fall below the same firm without the
+    budget rule, and the gap widens from the first year to the second."""
+    cutting = scenario("cost_cutting")
+    steady = scenario("cost_cutting", "no cutting", **{"budget.cost_cutting": False})
+    study = compare([steady, cutting], days=730, replications=REPS, seed=SEED, workers=2)
+    daily = study.tables["daily"]
+
+    def at(day: int, arm: str, metric: str) -> pd.Series:
+        rows = daily[(daily["day"] == day) & (daily["scenario"] == arm)]
+        return rows.set_index("replication")[metric]
+
+    gap_1 = at(364, "no cutting", "service_standard") - at(364, "cost_cutting", "service_standard")
+    gap_2 = at(729, "no cutting", "service_standard") - at(729, "cost_cutting", "service_standard")
+    clears_zero(gap_1, +1, "service standard gap after one year")
+    clears_zero(gap_2 - gap_1, +1, "widening of the service standard gap in the second year")
+    clears_zero(
+        at(729, "cost_cutting", "service_standard") - at(364, "cost_cutting", "service_standard"),
+        -1,
+        "the cutting firm's standard, year 2 minus year 1",
+    )
+    t = study.tables["replications"].pivot(index="replication", columns="scenario")
+    for metric in ("first_contact_resolution", "retention_annual"):
+        clears_zero(t[(metric, "no cutting")] - t[(metric, "cost_cutting")], +1, f"{metric}, no cutting minus cutting")
+
+
+def test_eroded_standards_stay_low_after_the_pressure_eases():
+    """Claim: erosion is sticky (Oliva & Sterman 2001): when the cost-cutting firm drops its budget rule after a year,
+    its service standard a year later is still below that of the same firm that never cut, and has recovered less
+    than half of the gap it had built."""
+    from simulation import run
+
+    cutting = scenario("cost_cutting")
+    steady = scenario("cost_cutting", "no cutting", **{"budget.cost_cutting": False})
+    common = dict(days=730, replications=REPS, seed=SEED, workers=2, engine="numba")
+    never = run(steady, **common).daily
+    eased = run(cutting, switch=(steady, 365), **common).daily
+
+    def standard(daily: pd.DataFrame, day: int) -> pd.Series:
+        return daily[daily["day"] == day].set_index("replication")["service_standard"]
+
+    gap_at_switch = standard(never, 364) - standard(eased, 364)
+    gap_a_year_on = standard(never, 729) - standard(eased, 729)
+    clears_zero(gap_at_switch, +1, "standard gap when the rule is dropped")
+    clears_zero(gap_a_year_on, +1, "standard gap a year after the rule is dropped")
+    clears_zero(gap_a_year_on - 0.5 * gap_at_switch, +1, "gap left a year on minus half the gap at the switch")
