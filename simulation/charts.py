@@ -196,7 +196,10 @@ def _param_unit(key: str) -> str:
 
 
 def _with_unit(what: str, unit: str) -> str:
-    return f"{what} ({unit})" if unit else what
+    """``what (unit)``, or ``what, unit`` when the unit has its own parentheses (no nested brackets)."""
+    if not unit:
+        return what
+    return f"{what}, {unit}" if "(" in unit else f"{what} ({unit})"
 
 
 def _fmt(v: float) -> str:

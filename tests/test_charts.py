@@ -276,7 +276,7 @@ def test_paired_difference_figure_is_a_forest_per_metric(diffs: pd.DataFrame) ->
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["Customer retention", "Profit", "Staff turnover"]
     assert [ax.get_xlabel() for ax in fig.axes] == [
         "difference (share/yr)",
-        "difference (USD (run total))",
+        "difference, USD (run total)",
         "difference (share/yr)",
     ]
     assert legend_labels(fig) == ["customer focused", "lenscrafters"]

@@ -10,28 +10,31 @@ import pytest
 ARCHETYPES = ("operations_focused", "customer_focused")
 
 
-@pytest.mark.slow  # 15 s alone, about 20 s next to other tests
+@pytest.mark.slow
 def test_demo_quick_writes_charts_and_tables(tmp_path: Path, run_experiment) -> None:
     out = tmp_path / "demo"
-    run_experiment("demo.py", "--quick", "--out", str(out), timeout=300)
-    for stem in ("loyalty_cost_attrition", "cost_breakdown"):
+    proc = run_experiment("demo.py", "--quick", "--out", str(out), timeout=300)
+    for stem in ("loyalty_cost_attrition", "cost_breakdown", "differences", "outcomes"):
         for ext in ("png", "svg"):
             path = out / f"{stem}.{ext}"
             assert path.is_file() and path.stat().st_size > 1000, path
     assert (out / "loyalty_cost_attrition.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<svg" in (out / "cost_breakdown.svg").read_text(encoding="utf-8")[:2000]
+    assert str(out) in proc.stdout, "the demo says where its outputs are"
 
     summary = (out / "summary.md").read_text(encoding="utf-8")
-    assert summary.startswith("# Archetypes head to head")
-    assert "| metric | unit | operations focused | customer focused |" in summary
+    assert summary.startswith("# Operations-focused versus customer-focused")
+    assert "| metric | unit | operations focused | customer focused | difference [90 %] |" in summary
+    assert "| retention_annual | share/yr |" in summary
 
     daily = pd.read_parquet(out / "daily.parquet")
     assert set(daily["scenario"]) == set(ARCHETYPES)
     # --quick: 60 days, 2 replications per archetype.
     assert len(daily) == 2 * 60 * 2
-    for name in ARCHETYPES:
-        for file in ("daily.parquet", "summary.csv", "run.json"):
-            assert (out / name / file).is_file(), (name, file)
+    diffs = pd.read_csv(out / "differences.csv")
+    assert {"metric", "unit", "baseline", "scenario", "mean", "lo", "hi"} <= set(diffs.columns)
+    assert set(diffs["scenario"]) == {"customer_focused"} and (diffs["lo"] <= diffs["hi"]).all()
+    assert (out / "study.json").is_file()
 
 
 @pytest.mark.slow
