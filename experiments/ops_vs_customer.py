@@ -19,7 +19,7 @@ import _common
 from _common import Experiment, interval, usd
 
 from simulation.scenario.loader import with_overrides
-from simulation.studies import compare
+from simulation.studies import compare, mean_interval
 
 NAME = "ops_vs_customer"
 QUESTION = "Operations-focused versus customer-focused: which difference matters most?"
@@ -89,8 +89,11 @@ def body(exp: Experiment) -> None:
                 "turnover": interval(r.loc["turnover_annual"]),
             }
         )
-    total = float(profit.loc["customer_focused", "mean"])
-    parts = float(order.sum())
+    per = alone.tables["replications"].pivot(index="replication", columns="scenario", values="profit")
+    base = per["operations_focused"]
+    interaction = mean_interval(per["customer_focused"] - base - sum(per[a] - base for a in order.index))
+    first, second = order.index[0], order.index[1]
+    lead = mean_interval(per[first] - per[second])
     exp.say(
         "## Each lever alone, from the operations-focused firm",
         "",
@@ -99,13 +102,28 @@ def body(exp: Experiment) -> None:
         "",
     )
     exp.table(rows, {"arm": "arm", "profit": "profit, USD", "retention": "retention /yr", "turnover": "turnover /yr"})
-    best = order.index[0]
+    clear = lead["lo"] > 0
     exp.say(
-        f"**Answer.** The lever that matters most for profit on its own is **{best}** "
-        f"({usd(float(order.iloc[0]))} over the run). The levers alone add up to {usd(parts)}; "
-        f"all of them together give {usd(total)}, so the interaction is {usd(total - parts)} "
-        f"({'the levers reinforce each other' if total > parts else 'the levers partly substitute for each other'}).",
+        f"**Answer.** The lever that matters most for profit on its own is **{first.removeprefix('+ ')}** "
+        f"({usd(float(order.iloc[0]))} over the run), "
+        + (
+            f"clearly ahead of {second.removeprefix('+ ')} (by {interval(lead)} USD, 90 % interval). "
+            if clear
+            else f"but not distinguishable from {second.removeprefix('+ ')} (difference {interval(lead)} USD, "
+            "90 % interval). "
+        )
+        + f"The levers alone add up to {usd(float(order.sum()))}; all of them together give "
+        f"{usd(float(profit.loc['customer_focused', 'mean']))}: the interaction is {interval(interaction)} USD, "
+        + (
+            "so the levers reinforce each other."
+            if interaction["lo"] > 0
+            else "so the levers partly substitute for each other."
+            if interaction["hi"] < 0
+            else "indistinguishable from zero: the levers add up."
+        ),
         "",
+    )
+    exp.say(
         "Keys moved per arm: "
         + "; ".join(f"**{k.replace('_', ' ')}**: " + ", ".join(f"`{x}`" for x in v) for k, v in groups.items()),
         "",

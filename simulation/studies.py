@@ -43,6 +43,7 @@ __all__ = [
     "breakeven_days",
     "compare",
     "design_points",
+    "mean_interval",
     "paired_differences",
     "parse_vary",
     "sensitivity",
@@ -194,6 +195,24 @@ def _check_counts(days: int, replications: int, seed: int) -> None:
 # --------------------------------------------------------------------------- compare
 
 
+def mean_interval(values: Sequence[float] | np.ndarray | pd.Series, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """Mean of ``values`` (e.g. paired per-replication differences) and its two-sided Student t interval.
+
+    Returns ``{"mean", "lo", "hi", "n"}``; non-finite values are dropped; the interval is NaN with fewer than
+    two values.
+    """
+    from scipy import stats
+
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    mean = float(x.mean()) if n else math.nan
+    half = math.nan
+    if n >= 2:
+        half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return {"mean": mean, "lo": mean - half, "hi": mean + half, "n": n}
+
+
 def paired_differences(
     per_rep: pd.DataFrame, baseline: str, metrics: Sequence[str] = COMPARE_METRICS, confidence: float = CONFIDENCE
 ) -> pd.DataFrame:
@@ -203,8 +222,6 @@ def paired_differences(
     numbers). The interval is Student's t at ``confidence`` (two-sided) on the paired differences; it is
     NaN with fewer than two replications.
     """
-    from scipy import stats
-
     base = per_rep[per_rep["scenario"] == baseline].set_index("replication")
     rows = []
     for name in per_rep["scenario"].drop_duplicates():
@@ -213,25 +230,19 @@ def paired_differences(
         other = per_rep[per_rep["scenario"] == name].set_index("replication")
         reps = base.index.intersection(other.index)
         for metric in metrics:
-            d = (other.loc[reps, metric] - base.loc[reps, metric]).to_numpy(dtype=float)
-            d = d[np.isfinite(d)]
-            n = len(d)
-            mean = float(d.mean()) if n else math.nan
-            half = math.nan
-            if n >= 2:
-                half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+            m = mean_interval(other.loc[reps, metric] - base.loc[reps, metric], confidence)
             rows.append(
                 {
                     "metric": metric,
                     "unit": run_unit(metric),
                     "baseline": baseline,
                     "scenario": name,
-                    "mean": mean,
-                    "lo": mean - half,
-                    "hi": mean + half,
+                    "mean": m["mean"],
+                    "lo": m["lo"],
+                    "hi": m["hi"],
                     "baseline_mean": float(base.loc[reps, metric].mean()),
                     "scenario_mean": float(other.loc[reps, metric].mean()),
-                    "n": n,
+                    "n": m["n"],
                 }
             )
     return pd.DataFrame(rows)
@@ -490,17 +501,12 @@ def sweep(
 
 def _point_summary(table: pd.DataFrame, keys: Sequence[str], metrics: Sequence[str] = SWEEP_METRICS) -> pd.DataFrame:
     """Per point: the mean of each metric and its 90 % interval over replications (t)."""
-    from scipy import stats
-
     rows = []
     for point, g in table.groupby("point", sort=True):
         row: dict[str, Any] = {"point": point, **{k: g[k].iloc[0] for k in keys}, "replications": len(g)}
         for m in metrics:
-            x = g[m].to_numpy(dtype=float)
-            x = x[np.isfinite(x)]
-            mean = float(x.mean()) if len(x) else math.nan
-            half = float(stats.t.ppf(0.95, len(x) - 1) * x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else math.nan
-            row.update({m: mean, f"{m}_lo": mean - half, f"{m}_hi": mean + half})
+            mi = mean_interval(g[m])
+            row.update({m: mi["mean"], f"{m}_lo": mi["lo"], f"{m}_hi": mi["hi"]})
         rows.append(row)
     return pd.DataFrame(rows)
 
