@@ -21,7 +21,6 @@ transient behind.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -33,7 +32,7 @@ from _common import Experiment, fmt, interval
 
 from simulation.results import run_unit
 from simulation.scenario.schema import field_table
-from simulation.studies import CONFIDENCE, sweep
+from simulation.studies import mean_interval, sweep
 
 NAME = "southwest_chain"
 QUESTION = "Internal-customer orientation × empowerment: does frontline empowerment help when the buckets stop coming?"
@@ -53,18 +52,6 @@ TITLES = {
 }
 
 
-def ci(values: Any, confidence: float = CONFIDENCE) -> dict[str, float]:
-    """Mean and two-sided Student's t interval of paired differences (NaN with fewer than two)."""
-    from scipy import stats
-
-    d = np.asarray(values, dtype=float)
-    d = d[np.isfinite(d)]
-    n = len(d)
-    mean = float(d.mean()) if n else math.nan
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * d.std(ddof=1) / math.sqrt(n)) if n >= 2 else math.nan
-    return {"mean": mean, "lo": mean - half, "hi": mean + half, "n": n}
-
-
 def by_rep(table: pd.DataFrame, mode: str, level: float) -> pd.DataFrame:
     """The sweep rows of one (mode, orientation) point, indexed by replication."""
     rows = table[(table[MODE] == mode) & np.isclose(table[ORIENT], level)]
@@ -78,7 +65,14 @@ def gain_table(table: pd.DataFrame, context: str, levels: Sequence[float]) -> pd
         g, a = by_rep(table, "guidelines", level), by_rep(table, "approval", level)
         reps = g.index.intersection(a.index)
         for m in SHOWN:
-            rows.append({"context": context, "orientation": level, "metric": m, **ci(g.loc[reps, m] - a.loc[reps, m])})
+            rows.append(
+                {
+                    "context": context,
+                    "orientation": level,
+                    "metric": m,
+                    **mean_interval(g.loc[reps, m] - a.loc[reps, m]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -90,10 +84,10 @@ def contrasts(table: pd.DataFrame, weak: float, strong: float) -> dict[str, dict
     for m in SHOWN:
         gain_weak, gain_strong = gw[m] - aw[m], gs[m] - as_[m]
         out[m] = {
-            "weak": ci(gain_weak),
-            "strong": ci(gain_strong),
-            "interaction": ci((gain_weak - gain_strong).dropna()),
-            "level": ci((gw[m] - gs[m]).dropna()),
+            "weak": mean_interval(gain_weak),
+            "strong": mean_interval(gain_strong),
+            "interaction": mean_interval((gain_weak - gain_strong).dropna()),
+            "level": mean_interval((gw[m] - gs[m]).dropna()),
         }
     return out
 
@@ -115,6 +109,11 @@ def verdict(row: dict[str, float], up: str, down: str, neither: str) -> str:
     if row["hi"] < 0:
         return down
     return neither
+
+
+def negated(row: dict[str, float]) -> dict[str, float]:
+    """A paired difference the other way round (b − a instead of a − b)."""
+    return {"mean": -row["mean"], "lo": -row["hi"], "hi": -row["lo"]}
 
 
 def gain_figure(gains: pd.DataFrame, reps: int) -> Any:
@@ -166,7 +165,7 @@ def body(exp: Experiment) -> None:
     weak, strong = min(levels), max(levels)
     runs = dict(days=exp.days, replications=exp.replications)
     all_gains = []
-    main_summary: dict[str, Any] = {}
+    summaries: list[dict[str, Any]] = []
     for k, (stem, what) in enumerate(CONTEXTS):
         firm = exp.scenario(stem)
         limit = firm.empowerment.discretion_limit_usd
@@ -193,11 +192,11 @@ def body(exp: Experiment) -> None:
             "",
             f"The scenario as it stands (its own orientation {own[0]:g}, mode {own[1]}), with orientation and mode "
             f"set by the grid; guidelines use its discretion limit of {limit:,.0f} USD per case. Mean per point "
-            "(run totals for profit and hand-off failures, mean over days for first-contact resolution, end of run "
-            "for satisfaction, annual rate for retention):",
+            "(run totals for profit and hand-off failures; mean over days for first-contact resolution and occupancy; "
+            "end of run for satisfaction; annual rate for retention):",
             "",
         )
-        cols = [*SHOWN, "handoff_failures", "failed_share"]
+        cols = [*SHOWN, "handoff_failures", "failed_share", "occupancy"]
         means = with_failure_share(table).groupby([ORIENT, MODE], sort=True)[cols].mean().reset_index()
         exp.table(
             means.to_dict("records"),
@@ -210,6 +209,7 @@ def body(exp: Experiment) -> None:
                 "retention_annual": "retention /yr",
                 "first_contact_resolution": "FCR",
                 "satisfaction_mean": "satisfaction",
+                "occupancy": "frontline occupancy",
             },
         )
         exp.say(
@@ -256,26 +256,19 @@ def body(exp: Experiment) -> None:
                 "level": "empowered: weak − strong chain",
             },
         )
-        if k == 0:
-            main_summary = {"stem": stem, "con": con, "fail_weak": failure_share(table, weak)}
-            main_summary["fail_strong"] = failure_share(table, strong)
-        else:
-            exp.say(
-                f"In {stem}.yaml the profit gain from empowerment is {interval(con['profit']['weak'])} USD with the "
-                f"weakest chain and {interval(con['profit']['strong'])} USD with the strongest; the difference "
-                f"{interval(con['profit']['interaction'])} USD "
-                + verdict(
-                    con["profit"]["interaction"],
-                    "means the gain is larger with the weak chain.",
-                    "means a weak chain caps the gain.",
-                    "does not show a cap (the interval includes zero).",
-                ),
-                "",
-            )
+        summaries.append(
+            {
+                "stem": stem,
+                "limit": limit,
+                "con": con,
+                "fail_weak": failure_share(table, weak),
+                "fail_strong": failure_share(table, strong),
+            }
+        )
 
     gains = pd.concat(all_gains, ignore_index=True)
     exp.figure(gain_figure(gains, exp.replications), "empowerment_gain")
-    answer(exp, main_summary, weak, strong)
+    answer(exp, summaries, weak, strong)
     stems = [s for s, _ in CONTEXTS]
     exp.say(
         "",
@@ -288,8 +281,9 @@ def body(exp: Experiment) -> None:
     )
 
 
-def answer(exp: Experiment, s: dict[str, Any], weak: float, strong: float) -> None:
-    """The bold answer for the main context, phrased on the signs of the computed intervals."""
+def answer(exp: Experiment, summaries: list[dict[str, Any]], weak: float, strong: float) -> None:
+    """The bold answer (main context, then the others), phrased on the signs of the computed intervals."""
+    s = summaries[0]
     con = s["con"]
     p, r = con["profit"], con["retention_annual"]
     helps = verdict(
@@ -331,6 +325,18 @@ def answer(exp: Experiment, s: dict[str, Any], weak: float, strong: float) -> No
             if bigger
             else "smaller in size than what empowerment adds with the weak chain: here the empowerment lever "
             "matters more than the chain."
+        )
+        + "".join(
+            f" In {o['stem']}.yaml (guidelines limit {o['limit']:,.0f} USD) the profit gain is "
+            f"{interval(o['con']['profit']['weak'])} USD with the weak chain and "
+            f"{interval(o['con']['profit']['strong'])} USD with the strong one: "
+            + verdict(
+                o["con"]["profit"]["interaction"],
+                f"larger with the weak chain by {interval(o['con']['profit']['interaction'])} USD.",
+                f"smaller with the weak chain by {interval(negated(o['con']['profit']['interaction']))} USD (a cap).",
+                f"no measurable difference ({interval(o['con']['profit']['interaction'])} USD).",
+            )
+            for o in summaries[1:]
         )
         + f" (Paired differences over {fmt(exp.replications)} replications, 90 % intervals.)",
     )
