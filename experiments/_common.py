@@ -98,6 +98,23 @@ class Experiment:
             self.lines.append("| " + " | ".join(fmt(row[k]) for k in columns) + " |")
         self.lines.append("")
 
+    def differences(self, diffs: Any, metrics: Iterable[str], baseline: str, scenario: str) -> None:
+        """Add a table of paired differences (``studies.paired_differences`` rows of one scenario pair)."""
+        d = diffs.set_index("metric")
+        self.table(
+            [
+                {
+                    "metric": m,
+                    "unit": d.loc[m, "unit"],
+                    "base": d.loc[m, "baseline_mean"],
+                    "other": d.loc[m, "scenario_mean"],
+                    "diff": interval(d.loc[m]),
+                }
+                for m in metrics
+            ],
+            {"metric": "metric", "unit": "unit", "base": baseline, "other": scenario, "diff": "difference [90 %]"},
+        )
+
     def figure(self, fig: Any, stem: str) -> None:
         """Save an extra chart (PNG and SVG) to the experiment folder."""
         from simulation.charts import save_figure

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 
 import _common
-from _common import Experiment, interval
+from _common import Experiment
 
 from simulation.charts import cost_breakdown_figure, headline_figure
 from simulation.studies import compare
@@ -44,31 +44,12 @@ def body(exp: Experiment) -> None:
     daily = study.tables["daily"]
     exp.figure(headline_figure(daily), "loyalty_cost_attrition")
     exp.figure(cost_breakdown_figure(daily), "cost_breakdown")
-    d = study.tables["differences"].set_index("metric")
     exp.say(
         "Customer-focused minus operations-focused: mean over replications and the 90 % interval of the paired "
         "difference. Flows are run totals, levels end-of-run values, rates annual.",
         "",
     )
-    exp.table(
-        [
-            {
-                "metric": m,
-                "unit": d.loc[m, "unit"],
-                "ops": d.loc[m, "baseline_mean"],
-                "cust": d.loc[m, "scenario_mean"],
-                "diff": interval(d.loc[m]),
-            }
-            for m in SHOWN
-        ],
-        {
-            "metric": "metric",
-            "unit": "unit",
-            "ops": "operations focused",
-            "cust": "customer focused",
-            "diff": "difference [90 %]",
-        },
-    )
+    exp.differences(study.tables["differences"], SHOWN, "operations focused", "customer focused")
     exp.say(
         "Charts: `loyalty_cost_attrition.png` (the headline), `cost_breakdown.png`, `differences.png`, "
         "`outcomes.png`, `loyalty.png`, `cost.png`, `attrition.png` (each also as SVG). "

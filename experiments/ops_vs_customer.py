@@ -47,7 +47,6 @@ def body(exp: Experiment) -> None:
     runs = dict(days=exp.days, replications=exp.replications)
 
     head = exp.study("archetypes", compare, [ops, cust], folder="archetypes", **runs)
-    d = head.tables["differences"].set_index("metric")
     exp.say(
         "## The archetypes head to head",
         "",
@@ -55,19 +54,7 @@ def body(exp: Experiment) -> None:
         "difference (run totals for flows, end-of-run levels or annual rates otherwise):",
         "",
     )
-    exp.table(
-        [
-            {
-                "metric": m,
-                "unit": d.loc[m, "unit"],
-                "ops": d.loc[m, "baseline_mean"],
-                "cust": d.loc[m, "scenario_mean"],
-                "diff": interval(d.loc[m]),
-            }
-            for m in SHOWN
-        ],
-        {"metric": "metric", "unit": "unit", "ops": "operations", "cust": "customer", "diff": "difference [90 %]"},
-    )
+    exp.differences(head.tables["differences"], SHOWN, "operations", "customer")
 
     groups = lever_overrides(ops, cust)
     arms = [with_overrides(ops, {}, name="operations_focused")]
