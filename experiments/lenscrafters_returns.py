@@ -23,59 +23,22 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 import _common
-import pandas as pd
 from _common import Experiment, fmt, interval, usd
+from _policies import APPROVAL, LIMIT, NO_LIMIT, combined, outline_best, policy, relabel, runs_of
 
 from simulation import charts
 from simulation.studies import paired_differences, sweep
 
 NAME = "lenscrafters_returns"
 QUESTION = "Discretion limit × opportunist share: where does generosity stop paying?"
-LIMIT = "empowerment.discretion_limit_usd"
 SHARE = "customers.opportunist_share"
-NO_LIMIT = 1e6  # above every claim: the schema's 'no limit'
 LIMITS = (10.0, 25.0, 100.0, 500.0, NO_LIMIT)
 SHARES = (0.05, 0.12, 0.2, 0.3, 0.4, 0.5)
 QUICK_LIMITS = (25.0, NO_LIMIT)
 QUICK_SHARES = (0.05, 0.4)
-APPROVAL = 0.0  # approval gating sits at limit 0 in the combined table (a zero limit gates every claim)
 SHOWN = ("profit", "retention_annual", "cost_abuse", "turnover_annual")
-
-
-def policy(limit: float) -> str:
-    """A policy's name from its discretion limit (0: approval gating)."""
-    if limit == APPROVAL:
-        return "approval"
-    if limit >= NO_LIMIT:
-        return "no limit"
-    return f"≤ {limit:,.0f} USD"
-
-
-def relabel(fig: Any, ticks: bool) -> Any:
-    """Limits as policies in a chart: 0 as 'approval', 1M as 'no limit' (x ticks of a heatmap, legends)."""
-    names = {"0": "approval", "1M": "no limit"}
-    if ticks:
-        ax = fig.axes[0]
-        labels = [names.get(t.get_text(), t.get_text()) for t in ax.get_xticklabels()]
-        ax.set_xticks(ax.get_xticks(), labels)
-        ax.set_xlabel("policy: approval gating, or guidelines with a discretion limit (USD/case)")
-    for legend in fig.legends:
-        for text in legend.get_texts():
-            text.set_text(names.get(text.get_text(), text.get_text()))
-    return fig
-
-
-def combined(grid: pd.DataFrame, gated: pd.DataFrame) -> pd.DataFrame:
-    """One row per (policy, share, replication): the guideline grid plus approval gating at limit 0."""
-    gated = gated.copy()
-    gated[LIMIT] = APPROVAL
-    t = pd.concat([gated, grid], ignore_index=True).sort_values([LIMIT, SHARE, "replication"], kind="stable")
-    t["point"] = t.groupby([LIMIT, SHARE], sort=True).ngroup()
-    t["scenario"] = t[LIMIT].map(policy)
-    return t.reset_index(drop=True)
 
 
 def kusd(v: float) -> str:
@@ -109,7 +72,7 @@ def body(exp: Experiment) -> None:
     gated = exp.study(
         "approval gating per opportunist share", sweep, gating, {SHARE: list(shares)}, folder="approval", **runs
     )
-    t = combined(grid.tables["sweep"], gated.tables["sweep"])
+    t = combined(grid.tables["sweep"], gated.tables["sweep"], SHARE)
     names = [policy(v) for v in (APPROVAL, *limits)]
     guideline_names = names[1:]
 
@@ -165,11 +128,14 @@ def body(exp: Experiment) -> None:
         m = per_share[s]["means"]["profit"]
         vs_best.append(float(m[open_] - m.drop(index=open_).max()))
     winners = []
-    for s in shares:
-        p = per_share[s]
-        d = p["diffs"].loc[(p["best"], "profit")] if p["best"] != "approval" else None
-        gain = f", {interval(d, scale=1e-3)} k USD against approval" if d is not None else ""
-        winners.append(f"{s:g}: **{p['best']}**{gain}")
+    for group in runs_of(list(shares), [per_share[s]["best"] for s in shares]):
+        best = per_share[group[0]]["best"]
+        where = f"{group[0]:g}" if len(group) == 1 else f"{group[0]:g} to {group[-1]:g}"
+        gains = [interval(per_share[s]["diffs"].loc[(best, "profit")], scale=1e-3) for s in (group[0], group[-1])]
+        gain = "" if best == "approval" else f" ({' to '.join(dict.fromkeys(gains))} k USD against approval)"
+        ties = [f"{per_share[s]['runner']} at {s:g}" for s in group if per_share[s]["lead"]["lo"] <= 0]
+        tie = f", tied within the interval with {', '.join(ties)}" if ties else ""
+        winners.append(f"at {where} **{best}**{gain}{tie}")
     cross = crossing(shares, vs_gate)
     cross_best = crossing(shares, vs_best)
     lo_s, hi_s = shares[0], shares[-1]
@@ -187,7 +153,7 @@ def body(exp: Experiment) -> None:
         verdict_best = f"it is still the most profitable policy at {hi_s:g}"
     first, last = per_share[lo_s], per_share[hi_s]
     exp.say(
-        f"**Answer.** The most profitable policy per opportunist share: {'; '.join(winners)}. "
+        f"**Answer.** The most profitable policy by opportunist share: {'; '.join(winners)}. "
         f"Taking back anything with no discretion limit {verdict} "
         f"({open_} − approval: {interval(first['diffs'].loc[(open_, 'profit')], scale=1e-3)} k USD at "
         f"{lo_s:g}, {interval(last['diffs'].loc[(open_, 'profit')], scale=1e-3)} k USD at {hi_s:g}); "
@@ -204,6 +170,8 @@ def body(exp: Experiment) -> None:
     heatmaps = {"profit": "Profit", "retention_annual": "Customer retention", "cost_abuse": "Abuse cost"}
     for metric, what in heatmaps.items():
         fig = charts.sweep_heatmap_figure(t, LIMIT, SHARE, metric, title=f"{what}: policy × opportunist share")
+        if metric == "profit":
+            outline_best(fig, t, SHARE)
         exp.figure(relabel(fig, ticks=True), f"heatmap_{metric}")
     gate = t[t.scenario == "approval"][[SHARE, "replication", "profit"]]
     d = t[t.scenario != "approval"].merge(gate, on=[SHARE, "replication"], suffixes=("", "_approval"))
