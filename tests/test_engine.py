@@ -257,18 +257,22 @@ def test_budget_rule_freezes_hiring_while_it_binds() -> None:
 def test_hiring_freeze_keeps_minimum_staffing() -> None:
     """Claim (budget.min_staffing_share): a freeze runs the firm lean, never closed: while a role
     is below the minimum share of plan, no vacancy that is due is held open (vacancies still take
-    their normal time to fill)."""
+    their normal time to fill); at or above it, the freeze pauses recruiting (a frozen vacancy's due
+    day moves on with the calendar)."""
     s = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": True, "budget.min_staffing_share": 0.8})
     model = FirmModel(s, seed=4)
     floor = 0.8 * model.planned_frontline
     lowest = model.planned_frontline
     held_at_or_above_floor = 0
     for _ in range(120):
+        before = [due for role, due in model.vacancies if role == FRONTLINE]
         model.step()
         today = model.day - 1  # the step that just ran
-        due_and_open = [due for role, due in model.vacancies if role == FRONTLINE and due <= today]
+        after = [due for role, due in model.vacancies if role == FRONTLINE]
+        due_and_open = [due for due in after if due <= today]
         assert not (due_and_open and len(model.frontline) < floor), (today, len(model.frontline), due_and_open)
-        held_at_or_above_floor += bool(due_and_open)
+        # A frozen vacancy stays open and its due day moves on by a day: the freeze pauses recruiting.
+        held_at_or_above_floor += any(due + 1.0 in after for due in before)
         lowest = min(lowest, len(model.frontline))
     daily = pd.DataFrame(model.rows)
     assert (daily["budget_cut"].iloc[1:] == 1.0).all()

@@ -445,7 +445,9 @@ class FirmModel(mesa.Model):
                 hires += 1
                 cost += self._annual_pay(role) * s.hiring.replacement_cost_share
             else:
-                still_open.append([role, due])
+                # A freeze pauses recruiting: a frozen vacancy's time to fill stands still (its due day moves on
+                # with the calendar), so it still takes the rest of that time once the freeze lifts.
+                still_open.append([role, due + 1.0 if frozen else due])
         self.vacancies = still_open
         return hires, cost
 

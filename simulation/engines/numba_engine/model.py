@@ -608,7 +608,7 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: C
                 hiring_cost += pay * p[K.HIRING_REPLACEMENT_COST_SHARE]
             else:
                 vac_role[k] = role
-                vac_due[k] = vac_due[v]
+                vac_due[k] = vac_due[v] + (1.0 if frozen else 0.0)  # a freeze pauses recruiting (7.23)
                 k += 1
         n_vac = k
 
