@@ -508,7 +508,8 @@ def hire_draw(
             best_t = t
             best_s = s
             best_f = f
-    if hero_share > 0.0 and rng.random() < hero_share:
+    # Drawn whatever the share, so firms with and without heroes keep common random numbers.
+    if rng.random() < hero_share:
         best_t = max(best_t, 0.95)
         best_s = max(best_s, 0.95)
     return best_t, best_s, best_f
