@@ -246,12 +246,8 @@ def jcurves_figure(by_target: dict[str, Study], by_day: dict[str, Study], at: in
 
 def drivers_figure(daily: pd.DataFrame, at: int, target: str) -> Any:
     """What moves around the switch: engagement, turnover, FCR, retention, and the costs and profit (30-day means)."""
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
     from simulation import charts
 
-    charts.set_theme()
     stay, switch = arms(daily)
     df = charts.add_derived_daily(daily)
     df = df.sort_values(["scenario", "replication", "day"])
@@ -269,23 +265,9 @@ def drivers_figure(daily: pd.DataFrame, at: int, target: str) -> Any:
         ("cost_acquisition_30", "Paid acquisition cost", "USD/day, 30-day mean"),
         ("profit_30", "Profit", "USD/day, 30-day mean"),
     )
-    fig, axes = plt.subplots(2, 3, figsize=charts.SLIDE_INCHES, layout="constrained")
-    for ax, (col, title, unit) in zip(axes.flat, panels, strict=True):
-        charts.band_plot(ax, df, col, colours, unit)
-        ax.axvline(at, color="0.2", linestyle="--", linewidth=1.3)
-        ax.set_title(title)
-        ax.set_xlim(0, int(daily["day"].max()))
-    n = int(daily["replication"].nunique())
-    handles = [Line2D([], [], color=c, linewidth=4) for c in colours.values()]
-    fig.legend(
-        handles,
-        [stay, switch],
-        loc="outside lower center",
-        ncols=2,
-        title=f"line: median; shades: 50 % and 90 % of {n} replications; dashed: the switch",
+    return charts.band_panels_figure(
+        df, panels, colours, f"What moves when the firm switches to {target} on day {at}", at, "the switch"
     )
-    fig.suptitle(f"What moves when the firm switches to {target} on day {at}")
-    return fig
 
 
 # --------------------------------------------------------------------------- the experiment

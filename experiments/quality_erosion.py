@@ -169,12 +169,8 @@ def arm_colours(labels: dict[str, str]) -> dict[str, Any]:
 def spiral_figure(daily: pd.DataFrame, labels: dict[str, str], ease_day: int, target: float) -> Any:
     """The spiral over time: standard, FCR, satisfaction, turnover, headcount and profit, three arms (the arm
     that ends the rule is drawn from the day it does: before, it is the rule-on arm)."""
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
     from simulation import charts
 
-    charts.set_theme()
     df = daily[daily["scenario"].isin(labels)].copy()
     df["scenario"] = df["scenario"].map(labels)
     df = charts.add_derived_daily(df)
@@ -194,23 +190,14 @@ def spiral_figure(daily: pd.DataFrame, labels: dict[str, str], ease_day: int, ta
         ("employees", "Employees on the payroll", "employees"),
         ("profit_30", "Profit", "USD/day, 30-day mean"),
     )
-    fig, axes = plt.subplots(2, 3, figsize=charts.SLIDE_INCHES, layout="constrained")
-    for ax, (col, title, unit) in zip(axes.flat, panels, strict=True):
-        charts.band_plot(ax, df, col, colours, unit)
-        ax.axvline(ease_day, color="0.2", linestyle="--", linewidth=1.3)
-        ax.set_title(title)
-        ax.set_xlim(0, int(daily["day"].max()))
-    n = int(daily["replication"].nunique())
-    handles = [Line2D([], [], color=c, linewidth=4) for c in colours.values()]
-    fig.legend(
-        handles,
-        list(colours),
-        loc="outside lower center",
-        ncols=3,
-        title=f"line: median; shades: 50 % and 90 % of {n} replications; dashed: the rule switched off",
+    return charts.band_panels_figure(
+        df,
+        panels,
+        colours,
+        f"Quality erosion under a {100 * target:.0f} % margin target: the rule cuts training, freezes hiring",
+        ease_day,
+        "the rule switched off",
     )
-    fig.suptitle(f"Quality erosion under a {100 * target:.0f} % margin target: the rule cuts training, freezes hiring")
-    return fig
 
 
 # --------------------------------------------------------------------------- the experiment

@@ -67,6 +67,7 @@ __all__ = [
     "ROLLING_DAYS",
     "add_derived_daily",
     "attrition_figure",
+    "band_panels_figure",
     "band_plot",
     "cost_breakdown_figure",
     "cost_figure",
@@ -276,6 +277,46 @@ def _scenario_handles(colours: dict[str, RGB]) -> tuple[list[Any], list[str]]:
 
 
 # --------------------------------------------------------------------------- daily tables
+
+
+def band_panels_figure(
+    daily: pd.DataFrame,
+    panels: Sequence[tuple[str, str, str]],
+    colours: dict[str, RGB],
+    title: str,
+    mark_day: int | None = None,
+    mark_label: str = "",
+) -> Figure:
+    """A grid of time series (one panel per ``(column, title, unit)``), median and 50/90 % bands per scenario.
+
+    ``daily`` is a tidy daily table with the columns named in ``panels`` (derived ones added beforehand);
+    ``colours`` maps each scenario to its colour and sets the legend order. ``mark_day`` draws a dashed
+    line on every panel (a policy switch), explained in the legend by ``mark_label``.
+    """
+    set_theme()
+    cols = 3 if len(panels) > 4 else 2
+    rows = math.ceil(len(panels) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=SLIDE_INCHES, layout="constrained", squeeze=False)
+    for ax, (col, panel_title, unit) in zip(axes.flat, panels, strict=False):
+        band_plot(ax, daily, col, colours, unit)
+        if mark_day is not None:
+            ax.axvline(mark_day, color="0.2", linestyle="--", linewidth=1.3)
+        ax.set_title(panel_title)
+        ax.set_xlim(0, int(daily["day"].max()))
+    for ax in list(axes.flat)[len(panels) :]:
+        ax.set_visible(False)
+    n = int(daily["replication"].nunique())
+    handles = [Line2D([], [], color=c, linewidth=4) for c in colours.values()]
+    note = f"; dashed: {mark_label}" if mark_day is not None and mark_label else ""
+    fig.legend(
+        handles,
+        list(colours),
+        loc="outside lower center",
+        ncols=len(colours),
+        title=f"line: median; shades: 50 % and 90 % of {n} replications{note}",
+    )
+    fig.suptitle(title)
+    return fig
 
 
 def rolling_window(daily: pd.DataFrame, preferred: int = ROLLING_DAYS) -> int:

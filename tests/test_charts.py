@@ -202,6 +202,24 @@ def test_band_plot_draws_the_median_across_replications() -> None:
     assert ax.get_ylabel() == "widgets"
 
 
+def test_band_panels_figure_has_one_panel_per_column_and_marks_the_day(daily: pd.DataFrame) -> None:
+    panels = [
+        ("engagement_mean", "Engagement", "engagement [0,1]"),
+        ("profit", "Profit", "USD/day"),
+        ("nps", "NPS", "points"),
+    ]
+    colours = charts.palette(SCENARIOS)
+    fig = charts.band_panels_figure(daily, panels, colours, "Around the switch", mark_day=10, mark_label="the switch")
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in shown] == ["Engagement", "Profit", "NPS"]  # the theme titles left
+    assert [ax.get_ylabel() for ax in shown] == ["engagement [0,1]", "USD/day", "points"]
+    for ax in shown:  # the dashed marker at day 10 on every panel
+        assert any(list(line.get_xdata()) == [10, 10] and line.get_linestyle() == "--" for line in ax.get_lines())
+    assert legend_labels(fig) == list(colours)
+    assert "dashed: the switch" in fig.legends[0].get_title().get_text()
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "Around the switch"
+
+
 @pytest.mark.parametrize(
     ("function", "n_axes", "units"),
     [
