@@ -98,21 +98,13 @@ class Experiment:
             self.lines.append("| " + " | ".join(fmt(row[k]) for k in columns) + " |")
         self.lines.append("")
 
-    def differences(self, diffs: Any, metrics: Iterable[str], baseline: str, scenario: str) -> None:
-        """Add a table of paired differences (``studies.paired_differences`` rows of one scenario pair)."""
-        d = diffs.set_index("metric")
+    def differences(
+        self, diffs: Any, metrics: Iterable[str], baseline: str, label: str, scenario: str | None = None
+    ) -> None:
+        """Add a table of paired differences (:func:`difference_rows`), headed ``baseline`` and ``label``."""
         self.table(
-            [
-                {
-                    "metric": m,
-                    "unit": d.loc[m, "unit"],
-                    "base": d.loc[m, "baseline_mean"],
-                    "other": d.loc[m, "scenario_mean"],
-                    "diff": interval(d.loc[m]),
-                }
-                for m in metrics
-            ],
-            {"metric": "metric", "unit": "unit", "base": baseline, "other": scenario, "diff": "difference [90 %]"},
+            difference_rows(diffs, metrics, scenario),
+            {"metric": "metric", "unit": "unit", "base": baseline, "other": label, "diff": "difference [90 %]"},
         )
 
     def figure(self, fig: Any, stem: str) -> None:
@@ -140,6 +132,23 @@ class Experiment:
         self.console.print(f"{len(self.written)} files written to: {self.out}", markup=False, soft_wrap=True)
         self.console.print(f"Summary: {path}", markup=False, soft_wrap=True)
         return 0
+
+
+def difference_rows(diffs: Any, metrics: Iterable[str], scenario: str | None = None) -> list[dict[str, Any]]:
+    """Rows (metric, unit, base, other, diff) of ``studies.paired_differences`` for one scenario against its
+    baseline (``scenario`` None: the table holds one pair); metrics the table lacks are left out."""
+    d = (diffs if scenario is None else diffs[diffs["scenario"] == scenario]).set_index("metric")
+    return [
+        {
+            "metric": m,
+            "unit": d.loc[m, "unit"],
+            "base": d.loc[m, "baseline_mean"],
+            "other": d.loc[m, "scenario_mean"],
+            "diff": interval(d.loc[m]),
+        }
+        for m in metrics
+        if m in d.index
+    ]
 
 
 def start(

@@ -33,10 +33,19 @@ import _common
 import numpy as np
 import pandas as pd
 from _common import Experiment, fmt, interval
-from _policies import APPROVAL, LIMIT, NO_LIMIT, combined, outline_best, policy, runs_of
+from _policies import (
+    APPROVAL,
+    LIMIT,
+    NO_LIMIT,
+    outline_best,
+    policy,
+    rank_policies,
+    run_policies,
+    winners,
+)
 
 from simulation import charts
-from simulation.studies import CONFIDENCE, mean_interval, paired_differences, sweep
+from simulation.studies import CONFIDENCE, mean_interval, paired_differences
 
 NAME = "healthcare_compliance"
 QUESTION = "Penalty × discretion: where does approval gating win?"
@@ -155,43 +164,16 @@ def body(exp: Experiment) -> None:
     limits = QUICK_LIMITS if exp.quick else LIMITS
     penalties = QUICK_PENALTIES if exp.quick else PENALTIES
     base = exp.scenario("healthcare_compliance")
-    runs = dict(days=exp.days, replications=exp.replications)
-    grid = exp.study(
-        "guidelines: discretion limit x breach penalty",
-        sweep,
-        base,
-        {LIMIT: list(limits), PENALTY: list(penalties)},
-        folder="guidelines",
-        **runs,
-    )
-    gating = exp.variant(base, {"empowerment.mode": "approval"}, name="healthcare_approval")
-    gated = exp.study(
-        "approval gating per breach penalty", sweep, gating, {PENALTY: list(penalties)}, folder="approval", **runs
-    )
-    t = combined(grid.tables["sweep"], gated.tables["sweep"], PENALTY)
+    t = run_policies(exp, base, PENALTY, penalties, limits, "breach penalty", "healthcare_approval")
     t[BEFORE] = t["profit"] + t["cost_compliance"]
     names = [policy(v) for v in (APPROVAL, *limits)]
     guideline_names = names[1:]
 
-    rows, compliance, per_penalty = [], [], {}
-    for pen in penalties:
-        here = t[t[PENALTY] == pen]
-        diffs = paired_differences(here, "approval", SHOWN).set_index(["scenario", "metric"])
-        means = here.groupby("scenario")[list(SHOWN)].mean()
-        ranked = means["profit"].reindex(names).sort_values(ascending=False)
-        best, runner = ranked.index[0], ranked.index[1]
-        lead = paired_differences(here[here.scenario.isin([best, runner])], runner, ("profit",)).iloc[0]
-        per_penalty[pen] = {"diffs": diffs, "means": means, "best": best, "runner": runner, "lead": lead}
-        rows.append(
-            {
-                "penalty": pen,
-                "approval": means.loc["approval", "profit"] / 1e3,
-                **{n: interval(diffs.loc[(n, "profit")], scale=1e-3) for n in guideline_names},
-                "best": best,
-                "lead": f"{runner}: " + interval(lead, scale=1e-3),
-            }
-        )
-        compliance.append({"penalty": pen, **{n: means.loc[n, "cost_compliance"] / 1e3 for n in names}})
+    per_penalty, rows = rank_policies(t, PENALTY, penalties, names, SHOWN, "penalty")
+    compliance = [
+        {"penalty": pen, **{n: per_penalty[pen]["means"].loc[n, "cost_compliance"] / 1e3 for n in names}}
+        for pen in penalties
+    ]
 
     # Is the penalty a pure cost (breaches and profit before penalties the same at every penalty)?
     spread = t.groupby(["scenario", "replication"])[["breaches", BEFORE]].agg(lambda v: v.max() - v.min()).max()
@@ -300,16 +282,8 @@ def body(exp: Experiment) -> None:
             },
         )
 
-    winners = []
-    for group in runs_of(list(penalties), [per_penalty[p]["best"] for p in penalties]):
-        best = per_penalty[group[0]]["best"]
-        where = f"{group[0]:,.0f} USD" if len(group) == 1 else f"{group[0]:,.0f} to {group[-1]:,.0f} USD"
-        gains = [interval(per_penalty[p]["diffs"].loc[(best, "profit")], scale=1e-3) for p in (group[0], group[-1])]
-        gain = "" if best == "approval" else f" ({' to '.join(dict.fromkeys(gains))} k USD against approval)"
-        ties = [f"{per_penalty[p]['runner']} at {p:,.0f} USD" for p in group if per_penalty[p]["lead"]["lo"] <= 0]
-        tie = f", tied within the interval with {', '.join(ties)}" if ties else ""
-        winners.append(f"at {where} **{best}**{gain}{tie}")
-    text = [f"**Answer.** The most profitable policy by breach penalty: {'; '.join(winners)}."]
+    best_by_penalty = winners(per_penalty, penalties, lambda p: f"{p:,.0f}", " USD")
+    text = [f"**Answer.** The most profitable policy by breach penalty: {'; '.join(best_by_penalty)}."]
     if pure:
         g = be_open["approval"]
         if math.isfinite(g["at"]) and g["reading"].startswith("approval"):

@@ -26,10 +26,19 @@ from collections.abc import Sequence
 
 import _common
 from _common import Experiment, fmt, interval, usd
-from _policies import APPROVAL, LIMIT, NO_LIMIT, combined, outline_best, policy, relabel, runs_of
+from _policies import (
+    APPROVAL,
+    LIMIT,
+    NO_LIMIT,
+    outline_best,
+    policy,
+    rank_policies,
+    relabel,
+    run_policies,
+    winners,
+)
 
 from simulation import charts
-from simulation.studies import paired_differences, sweep
 
 NAME = "lenscrafters_returns"
 QUESTION = "Discretion limit × opportunist share: where does generosity stop paying?"
@@ -59,43 +68,13 @@ def body(exp: Experiment) -> None:
     limits = QUICK_LIMITS if exp.quick else LIMITS
     shares = QUICK_SHARES if exp.quick else SHARES
     base = exp.scenario("lenscrafters")
-    runs = dict(days=exp.days, replications=exp.replications)
-    grid = exp.study(
-        "guidelines: discretion limit x opportunist share",
-        sweep,
-        base,
-        {LIMIT: list(limits), SHARE: list(shares)},
-        folder="guidelines",
-        **runs,
-    )
-    gating = exp.variant(base, {"empowerment.mode": "approval"}, name="lenscrafters_approval")
-    gated = exp.study(
-        "approval gating per opportunist share", sweep, gating, {SHARE: list(shares)}, folder="approval", **runs
-    )
-    t = combined(grid.tables["sweep"], gated.tables["sweep"], SHARE)
+    t = run_policies(exp, base, SHARE, shares, limits, "opportunist share", "lenscrafters_approval")
     names = [policy(v) for v in (APPROVAL, *limits)]
     guideline_names = names[1:]
 
-    rows, retention, abuse, per_share = [], [], [], {}
-    for share in shares:
-        here = t[t[SHARE] == share]
-        diffs = paired_differences(here, "approval", SHOWN).set_index(["scenario", "metric"])
-        means = here.groupby("scenario")[list(SHOWN)].mean()
-        ranked = means["profit"].reindex(names).sort_values(ascending=False)
-        best, runner = ranked.index[0], ranked.index[1]
-        lead = paired_differences(here[here.scenario.isin([best, runner])], runner, ("profit",)).iloc[0]
-        per_share[share] = {"diffs": diffs, "means": means, "best": best, "runner": runner, "lead": lead}
-        rows.append(
-            {
-                "share": share,
-                "approval": means.loc["approval", "profit"] / 1e3,
-                **{n: interval(diffs.loc[(n, "profit")], scale=1e-3) for n in guideline_names},
-                "best": best,
-                "lead": f"{runner}: " + interval(lead, scale=1e-3),
-            }
-        )
-        retention.append({"share": share, **{n: means.loc[n, "retention_annual"] for n in names}})
-        abuse.append({"share": share, **{n: means.loc[n, "cost_abuse"] / 1e3 for n in names}})
+    per_share, rows = rank_policies(t, SHARE, shares, names, SHOWN, "share")
+    retention = [{"share": v, **{n: per_share[v]["means"].loc[n, "retention_annual"] for n in names}} for v in shares]
+    abuse = [{"share": v, **{n: per_share[v]["means"].loc[n, "cost_abuse"] / 1e3 for n in names}} for v in shares]
 
     years = exp.days / 365
     exp.say(
@@ -127,15 +106,7 @@ def body(exp: Experiment) -> None:
     for s in shares:
         m = per_share[s]["means"]["profit"]
         vs_best.append(float(m[open_] - m.drop(index=open_).max()))
-    winners = []
-    for group in runs_of(list(shares), [per_share[s]["best"] for s in shares]):
-        best = per_share[group[0]]["best"]
-        where = f"{group[0]:g}" if len(group) == 1 else f"{group[0]:g} to {group[-1]:g}"
-        gains = [interval(per_share[s]["diffs"].loc[(best, "profit")], scale=1e-3) for s in (group[0], group[-1])]
-        gain = "" if best == "approval" else f" ({' to '.join(dict.fromkeys(gains))} k USD against approval)"
-        ties = [f"{per_share[s]['runner']} at {s:g}" for s in group if per_share[s]["lead"]["lo"] <= 0]
-        tie = f", tied within the interval with {', '.join(ties)}" if ties else ""
-        winners.append(f"at {where} **{best}**{gain}{tie}")
+    best_by_share = winners(per_share, shares, lambda v: f"{v:g}")
     cross = crossing(shares, vs_gate)
     cross_best = crossing(shares, vs_best)
     lo_s, hi_s = shares[0], shares[-1]
@@ -153,7 +124,7 @@ def body(exp: Experiment) -> None:
         verdict_best = f"it is still the most profitable policy at {hi_s:g}"
     first, last = per_share[lo_s], per_share[hi_s]
     exp.say(
-        f"**Answer.** The most profitable policy by opportunist share: {'; '.join(winners)}. "
+        f"**Answer.** The most profitable policy by opportunist share: {'; '.join(best_by_share)}. "
         f"Taking back anything with no discretion limit {verdict} "
         f"({open_} − approval: {interval(first['diffs'].loc[(open_, 'profit')], scale=1e-3)} k USD at "
         f"{lo_s:g}, {interval(last['diffs'].loc[(open_, 'profit')], scale=1e-3)} k USD at {hi_s:g}); "

@@ -25,7 +25,7 @@ from typing import Any
 import _common
 import numpy as np
 import pandas as pd
-from _common import Experiment, fmt, interval, usd
+from _common import Experiment, difference_rows, fmt, interval, usd
 
 from simulation.metrics import run_values
 from simulation.scenario.schema import DAYS_PER_YEAR
@@ -121,21 +121,6 @@ PERIOD_COLUMNS = {
 def window_values(daily: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
     """Run-level values (levels at the window's end, rates its mean, flows its total) per arm and replication."""
     return run_values(daily[(daily["day"] >= lo) & (daily["day"] < hi)])
-
-
-def diff_rows(diffs: pd.DataFrame, scenario: str, metrics: tuple[str, ...]) -> list[dict[str, Any]]:
-    d = diffs[diffs["scenario"] == scenario].set_index("metric")
-    return [
-        {
-            "metric": m,
-            "unit": d.loc[m, "unit"],
-            "base": d.loc[m, "baseline_mean"],
-            "arm": d.loc[m, "scenario_mean"],
-            "diff": interval(d.loc[m]),
-        }
-        for m in metrics
-        if m in d.index
-    ]
 
 
 def cumulative_gap(daily: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
@@ -256,8 +241,7 @@ def body(exp: Experiment) -> None:
         "paired difference (levels at the end of the quarter, rates its mean, profit its total):",
         "",
     )
-    diff_cols = {"metric": "metric", "unit": "unit", "base": "rule off", "arm": "rule on", "diff": "difference [90 %]"}
-    exp.table(diff_rows(last_diffs, CUTS, QUALITY), diff_cols)
+    exp.differences(last_diffs, QUALITY, "rule off", "rule on", CUTS)
 
     # ---- did the cuts pay?
     per = head.tables["replications"]
@@ -272,7 +256,7 @@ def body(exp: Experiment) -> None:
         f"Over the whole run ({days} days), rule on minus rule off (run totals):",
         "",
     )
-    exp.table(diff_rows(money, CUTS, MONEY), diff_cols)
+    exp.differences(money, MONEY, "rule off", "rule on", CUTS)
 
     # ---- pressure eases
     end_rows = []
@@ -290,7 +274,6 @@ def body(exp: Experiment) -> None:
         )
     room = at_end[NO_CUTS] - at_ease[ended_name]
     closed = f"{100 * (at_end[ended_name] - at_ease[ended_name]) / room:.0f} %" if room > 1e-3 else "n/a"
-    ended = diff_rows(last_diffs, ended_name, QUALITY)
     t = eased.tables["summary"].iloc[0]
     exp.say(
         "## Does quality come back when the pressure eases?",
@@ -311,7 +294,7 @@ def body(exp: Experiment) -> None:
         },
     )
     exp.say(f"Last quarter, rule off after day {ease} minus never on (90 % intervals):", "")
-    exp.table(ended, diff_cols)
+    exp.differences(last_diffs, QUALITY, "rule off", "rule on", ended_name)
 
     # ---- the sweep
     sw = swept.tables["sweep"]
@@ -353,7 +336,7 @@ def body(exp: Experiment) -> None:
     )
 
     # ---- the answer
-    q = {r["metric"]: r for r in diff_rows(last_diffs, CUTS, QUALITY)}
+    q = {r["metric"]: r for r in difference_rows(last_diffs, QUALITY, CUTS)}
     ld = last_diffs[last_diffs["scenario"] == CUTS].set_index("metric")
     eroded = bool(ld.loc["service_standard", "hi"] < 0 and ld.loc["first_contact_resolution", "hi"] < 0)
     binds_run = float(daily[daily["scenario"] == CUTS]["budget_cut"].mean())
@@ -434,10 +417,10 @@ def body(exp: Experiment) -> None:
     exp.say(
         f"**Answer.** {'Yes, quality erodes' if eroded else 'No clear erosion'}: under a {fmt(target)} margin target "
         f"the budget rule binds on {100 * binds_run:.0f} % of days ({100 * binds_last:.0f} % in the last quarter). "
-        f"In the last quarter the service standard is {fmt(q['service_standard']['arm'])} against "
+        f"In the last quarter the service standard is {fmt(q['service_standard']['other'])} against "
         f"{fmt(q['service_standard']['base'])} without the rule (difference {q['service_standard']['diff']}; "
         f"it was {fmt(rows[0]['standard_cuts'])} in the first quarter), first-contact resolution "
-        f"{fmt(q['first_contact_resolution']['arm'])} against {fmt(q['first_contact_resolution']['base'])} "
+        f"{fmt(q['first_contact_resolution']['other'])} against {fmt(q['first_contact_resolution']['base'])} "
         f"({q['first_contact_resolution']['diff']}), satisfaction {q['satisfaction_mean']['diff']}, customer "
         f"retention {q['retention_annual']['diff']} /yr, staff turnover {q['turnover_annual']['diff']} /yr, "
         f"engagement {q['engagement_mean']['diff']}, headcount {q['employees']['diff']} employees."
