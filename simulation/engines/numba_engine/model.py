@@ -2,20 +2,32 @@
 
 :func:`run_replication` is the kernel: one call simulates one replication
 for ``days`` business days and writes one row of the daily table per day
-(columns in :data:`simulation.metrics.DAILY_COLUMNS` order). The order of a
-day is the mesa engine's (``FirmModel.step``, docs/ODD.md section 3):
+(columns in :data:`simulation.metrics.DAILY_COLUMNS` order). It only
+orchestrates: each process of the day is one small kernel, named after the
+phases of the mesa engine's ``FirmModel.step`` (docs/ODD.md section 3), so
+the two engines read side by side, process by process:
 
-1. morning: reset the day's counters, ramp-up, the rota, today's contacts;
+0. set-up: :func:`_init_firm` (the state vectors), :func:`_init_managers`,
+   :func:`_init_employees` (frontline first, then back office),
+   :func:`_init_customers`; on the switch day, :func:`_switch` (policies and
+   a new staffing plan);
+1. :func:`_morning`: reset the day's counters, ramp-up, the rota, today's
+   contacts, the gate share and felt autonomy;
 2. the service day (:func:`.service_day.service_day`);
-3. customers: churn, then referrals and paid acquisition;
-4. employees: stress, engagement, training, quits;
-5. vacancies filled when due (a freeze holds them while the role is staffed
-   at or above the minimum share);
-6. firm: work pressure, corner cutting and the standard; ledger; budget rule;
-7. the day's row.
+3. :func:`_customers`: churn, then referrals and paid acquisition;
+4. :func:`_employees`: stress, engagement, training, then quits
+   (:func:`_quits`);
+5. :func:`_vacancies`: vacancies filled when due (a freeze holds them while
+   the role is staffed at or above the minimum share);
+6. :func:`_firm`: work pressure, corner cutting and the standard;
+   :func:`_ledger`: costs, revenue, profit and the budget rule;
+7. :func:`_record`: the day's row; then :func:`_night` (a day of tenure).
 
-The kernel releases the GIL (``nogil``), so replications run in parallel
-from a thread pool; it draws only from the replication's own generators, in
+The phases share the replication's tables (customers, employees, contacts)
+and two small state vectors: ``firm`` (floats, positions ``F_*``) and ``n``
+(counts, positions ``I_*``); a phase that may regrow a table returns it.
+The kernels release the GIL (``nogil``), so replications run in parallel
+from a thread pool; they draw only from the replication's own generators, in
 the order of ``simulation.rng.STREAMS``.
 """
 
@@ -153,11 +165,45 @@ C_TRAINING_HOURS = _col("training_hours")
 C_STANDARD = _col("service_standard")
 C_BUDGET_CUT = _col("budget_cut")
 
-# Positions in the firm-state vector.
-F_PRESSURE, F_STANDARD, F_TIME_FACTOR, F_PROFIT_SMOOTH, F_REVENUE_SMOOTH, F_BUDGET_CUT, F_ABUSE_RATE, F_AUTONOMY = (
-    range(8)
-)
-N_FIRM = 8
+# Positions in the firm-state vector ``firm`` (float64). Carried from day to day:
+F_PRESSURE = 0  # smoothed work pressure (demanded over target occupancy)
+F_STANDARD = 1  # the service standard (time the staff consider proper, 1 = original)
+F_TIME_FACTOR = 2  # time actually spent per task (eroded standard x corner cutting), for the next service day
+F_PROFIT_SMOOTH = 3  # smoothed daily profit (the budget rule watches its margin)
+F_REVENUE_SMOOTH = 4  # smoothed daily revenue
+F_BUDGET_CUT = 5  # 1 while the budget rule cuts training and freezes hiring
+F_ABUSE_RATE = 6  # smoothed share of abusive claims granted (attracts opportunists)
+F_AUTONOMY = 7  # felt autonomy under today's gate share
+F_OPEN_MIN = 8  # minutes open a day (fixed at set-up: a switch keeps it)
+# Today's values, handed from one phase to the next:
+F_GATE_SHARE = 9  # share of guideline decisions re-gated to approval (morning -> service day)
+F_BUSY_FRONT = 10  # busy minutes of the frontline on duty (employees -> firm)
+F_OCCUPANCY = 11  # frontline occupancy (firm -> row)
+F_TRAINING_HOURS = 12  # training hours given (employees -> ledger, row)
+F_HIRING_COST = 13  # replacement cost of today's hires (vacancies -> ledger)
+N_FIRM = 14
+
+# Positions in the count vector ``n`` (int64). Fixed at set-up (a switch keeps them):
+I_MANAGERS = 0
+I_INITIAL_CUSTOMERS = 1
+# Carried from day to day:
+I_CUSTOMERS = 2  # active customers (rows of cuf, cui in use)
+I_STAFF = 3  # employees on the payroll (rows of ef, ei in use)
+I_VACANCIES = 4  # open vacancies (entries of vac_role, vac_due in use)
+I_PLANNED_FRONT = 5  # the staffing plan (changed only by a switch)
+I_PLANNED_BACK = 6
+# Today's counts:
+I_ON_FRONT = 7  # frontline on duty
+I_CONTACTS = 8  # contacts drawn for today (rows of kf, ki in use)
+I_CHURNED = 9
+I_REFERRALS = 10
+I_PAID = 11  # customers bought by marketing
+I_QUITS = 12
+I_QUITS_EARLY = 13
+I_HIRES = 14
+I_FRONTLINE = 15  # frontline on the payroll after hiring
+I_BACK_OFFICE = 16  # back office on the payroll after hiring
+N_COUNTS = 17
 
 
 @njit(cache=True, nogil=True)
@@ -328,11 +374,500 @@ def _compact(f, i, keep, n):
     return j
 
 
+@njit(cache=True, nogil=True)
+def _staff_buffers(rows):
+    """Scratch rows for the rota (``pick``) and quits (``keep``), and the vacancy list (``vac_role, vac_due``)."""
+    return (
+        np.empty(rows, dtype=np.int64),
+        np.empty(rows, dtype=np.bool_),
+        np.zeros(rows, dtype=np.int64),
+        np.zeros(rows),
+    )
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+@njit(cache=True, nogil=True)
+def _init_firm(p):
+    """The state vectors at day 0: ``firm`` (floats, ``F_*``) and ``n`` (counts, ``I_*``)."""
+    firm = np.zeros(N_FIRM)
+    firm[F_PRESSURE] = 1.0
+    firm[F_STANDARD] = 1.0
+    firm[F_TIME_FACTOR] = 1.0
+    firm[F_AUTONOMY] = _autonomy(p, 0.0)
+    firm[F_OPEN_MIN] = p[K.FIRM_OPEN_MINUTES_PER_DAY]
+    n = np.zeros(N_COUNTS, dtype=np.int64)
+    n[I_MANAGERS] = int(p[K.FIRM_MANAGERS])
+    n[I_INITIAL_CUSTOMERS] = int(p[K.CUSTOMERS_INITIAL])
+    n[I_PLANNED_FRONT] = int(p[K.PLANNED_FRONTLINE])
+    n[I_PLANNED_BACK] = int(p[K.FIRM_BACK_OFFICE])
+    return firm, n
+
+
+@njit(cache=True, nogil=True)
+def _init_managers(p, n, rng):
+    """Each manager's consistency (drawn around the policy's mean) and their count of reports (zero)."""
+    n_managers = n[I_MANAGERS]
+    consistency = np.empty(max(n_managers, 1))
+    reports = np.zeros(max(n_managers, 1), dtype=np.int64)
+    for m in range(n_managers):
+        consistency[m] = mech.clip01(rng.normal(p[K.LEADERSHIP_CONSISTENCY], p[K.LEADERSHIP_CONSISTENCY_SD]))
+    if n_managers == 0:
+        consistency[0] = mech.clip01(p[K.LEADERSHIP_CONSISTENCY])
+    return consistency, reports
+
+
+@njit(cache=True, nogil=True)
+def _init_employees(p, n, firm, consistency, reports, rng):
+    """The payroll at its planned size, frontline first, then back office (as the mesa engine): ``ef, ei``."""
+    cap_staff = max(n[I_PLANNED_FRONT] + n[I_PLANNED_BACK], 1)
+    ef = np.zeros((cap_staff, N_EMPLOYEE_F))
+    ei = np.zeros((cap_staff, N_EMPLOYEE_I), dtype=np.int64)
+    n_staff = 0
+    for role in range(2):
+        for _ in range(n[I_PLANNED_FRONT] if role == 0 else n[I_PLANNED_BACK]):
+            tenure = rng.exponential(mech.INITIAL_TENURE_MEAN_DAYS)
+            _add_employee(p, ef, ei, n_staff, consistency, reports, role, rng, tenure, True, firm[F_AUTONOMY])
+            n_staff += 1
+    n[I_STAFF] = n_staff
+    return ef, ei
+
+
+@njit(cache=True, nogil=True)
+def _init_customers(p, n, rng):
+    """The initial customer base (room for it to double): ``cuf, cui``."""
+    initial = n[I_INITIAL_CUSTOMERS]
+    cap_cust = max(2 * initial, 16)
+    cuf = np.zeros((cap_cust, N_CUSTOMER_F))
+    cui = np.zeros((cap_cust, N_CUSTOMER_I), dtype=np.int64)
+    n_cust = 0
+    for _ in range(initial):
+        seg = _draw_segment(p, rng, p[K.CUSTOMERS_OPPORTUNIST_SHARE])
+        sat = mech.beta_mean_sd(rng, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+        _add_customer(p, cuf, cui, n_cust, rng, seg, sat)
+        n_cust += 1
+    n[I_CUSTOMERS] = n_cust
+    return cuf, cui
+
+
+@njit(cache=True, nogil=True)
+def _contact_buffers(p, n):
+    """The day's contact table ``kf, ki``: twice the expected contacts of the initial base (regrown on demand)."""
+    expected = p[K.CUSTOMERS_CONTACTS_PER_DAY] * max(n[I_INITIAL_CUSTOMERS], 1)
+    rows = int(2 * expected + 64)
+    return np.zeros((rows, N_CONTACT_F)), np.zeros((rows, N_CONTACT_I), dtype=np.int64)
+
+
+# --------------------------------------------------------------------------- the phases of a day
+
+
+@njit(cache=True, nogil=True)
+def _switch(p, p_after, day, n, consistency, ef, ei, pick, keep, vac_role, vac_due, rng):
+    """The policy switch (the morning of ``switch_day``): managers and the staffing plan move to ``p_after``.
+
+    Each manager's consistency moves by the change in the policy's mean. Posts above the old plan open
+    as vacancies (hired after the usual time to fill); posts below it close as their holders leave (no
+    lay-offs). Returns the staff tables and buffers, regrown if the new plan needs more rows.
+    """
+    shift = p_after[K.LEADERSHIP_CONSISTENCY] - p[K.LEADERSHIP_CONSISTENCY]
+    for m in range(consistency.shape[0]):
+        consistency[m] = mech.clip01(consistency[m] + shift)
+    planned_front = n[I_PLANNED_FRONT]
+    planned_back = n[I_PLANNED_BACK]
+    n_vac = n[I_VACANCIES]
+    new_front = int(p_after[K.PLANNED_FRONTLINE])
+    new_back = int(p_after[K.FIRM_BACK_OFFICE])
+    extra = max(new_front - planned_front, 0) + max(new_back - planned_back, 0)
+    rows = max(new_front + new_back, n[I_STAFF] + n_vac + extra)
+    if rows > ef.shape[0]:
+        ef = _grown(ef, 2 * rows)
+        ei = _grown(ei, 2 * rows)
+        pick, keep, vr, vd = _staff_buffers(2 * rows)
+        vr[:n_vac] = vac_role[:n_vac]
+        vd[:n_vac] = vac_due[:n_vac]
+        vac_role, vac_due = vr, vd
+    for role in range(2):
+        for _ in range((new_front - planned_front) if role == 0 else (new_back - planned_back)):
+            vac_role[n_vac] = role
+            vac_due[n_vac] = day + rng.gamma(
+                mech.VACANCY_SHAPE, p_after[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
+            )
+            n_vac += 1
+    n[I_VACANCIES] = n_vac
+    n[I_PLANNED_FRONT] = new_front
+    n[I_PLANNED_BACK] = new_back
+    return ef, ei, pick, keep, vac_role, vac_due
+
+
+@njit(cache=True, nogil=True)
+def _morning(p, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals):
+    """Reset the day's counters, ramp-up, the rota, today's contacts, the gate share and felt autonomy.
+
+    Today's contacts go into ``kf, ki`` (``n[I_CONTACTS]`` rows); returns them, regrown if they were too small.
+    """
+    n_staff = n[I_STAFF]
+    for e in range(n_staff):
+        ef[e, BUSY] = 0.0
+        ei[e, SERVED] = 0
+        ef[e, EXPERIENCE_SUM] = 0.0
+        ei[e, ON_DUTY] = 0
+        ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
+    n[I_ON_FRONT] = _rota(ef, ei, n_staff, 0, p[K.FIRM_SHRINKAGE], r_emp, pick)
+    _rota(ef, ei, n_staff, 1, p[K.FIRM_SHRINKAGE], r_emp, pick)
+    n_cust = n[I_CUSTOMERS]
+    n_contacts = draw_arrivals(cuf, cui, n_cust, firm[F_OPEN_MIN], r_arrivals, kf, ki)
+    while n_contacts < 0:  # buffers too small today: grow and draw again (pending repeats were kept)
+        kf = np.zeros((2 * kf.shape[0], N_CONTACT_F))
+        ki = np.zeros((2 * ki.shape[0], N_CONTACT_I), dtype=np.int64)
+        n_contacts = draw_arrivals(cuf, cui, n_cust, firm[F_OPEN_MIN], r_arrivals, kf, ki)
+    n[I_CONTACTS] = n_contacts
+    # Control drift: a growing firm re-gates guideline decisions to approval.
+    gate_share = 0.0
+    initial = n[I_INITIAL_CUSTOMERS]
+    guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
+    if guidelines and p[K.SCALE_CONTROL_DRIFT] > 0.0 and initial > 0 and n_cust > 0:
+        growth = math.log(max(n_cust, 1) / initial)
+        gate_share = min(1.0, p[K.SCALE_CONTROL_DRIFT] * max(growth, 0.0))
+    firm[F_GATE_SHARE] = gate_share
+    firm[F_AUTONOMY] = _autonomy(p, gate_share)
+    return kf, ki
+
+
+@njit(cache=True, nogil=True)
+def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
+    """Churn, then referrals and paid acquisition; returns ``cuf, cui`` (regrown if the base outgrew them)."""
+    # Churn. Each customer tests its own uniform; a churned row takes the last row (already tested:
+    # the scan runs backwards), so the cost is per churned customer, not per customer.
+    n_cust = n[I_CUSTOMERS]
+    churned = 0
+    u_churn = r_churn.random(n_cust)
+    counts[0] += n_cust
+    for i in range(n_cust - 1, -1, -1):
+        if u_churn[i] < cuf[i, CHURN_P]:  # kept current as satisfaction moves
+            churned += 1
+            n_cust -= 1
+            if i != n_cust:
+                _move_row(cuf, cui, n_cust, i)
+
+    # Referrals from promoters (deterred by detractors), then marketing buys the rest of the gap to target.
+    promoters = 0
+    detractors = 0
+    for i in range(n_cust):
+        if cuf[i, SATISFACTION] >= p[K.LOYALTY_PROMOTER_THRESHOLD]:
+            promoters += 1
+        elif cuf[i, SATISFACTION] < p[K.LOYALTY_DETRACTOR_THRESHOLD]:
+            detractors += 1
+    rate = mech.referral_rate(
+        promoters, detractors, p[K.LOYALTY_REFERRALS_PER_PROMOTER_YEAR], p[K.LOYALTY_DETERRENCE_PER_DETRACTOR_YEAR]
+    )
+    referrals = r_acq.poisson(rate)
+    initial = n[I_INITIAL_CUSTOMERS]
+    target = initial * (1.0 + p[K.MARKETING_GROWTH_TARGET_PER_YEAR]) ** ((day + 1) / DAYS_PER_YEAR)
+    per_day = initial / DAYS_PER_YEAR
+    rate = mech.paid_acquisition_rate(
+        n_cust + referrals,
+        target,
+        p[K.MARKETING_PAID_ACQUISITION_SHARE_PER_YEAR] * per_day,
+        p[K.MARKETING_CATCH_UP_DAYS],
+        p[K.MARKETING_MAX_PAID_SHARE_PER_YEAR] * per_day,
+    )
+    paid = r_acq.poisson(rate)
+    # Generous recovery that abusers learn of draws more opportunists.
+    if stats[S_ABUSIVE_CLAIMS] > 0:
+        today = stats[S_ABUSIVE_GRANTED] / stats[S_ABUSIVE_CLAIMS]
+        firm[F_ABUSE_RATE] = mech.smooth(firm[F_ABUSE_RATE], today, mech.ABUSE_MEMORY_DAYS)
+    share = mech.new_opportunist_share(
+        p[K.CUSTOMERS_OPPORTUNIST_SHARE],
+        p[K.RECOVERY_GENEROSITY],
+        firm[F_ABUSE_RATE],
+        p[K.LOYALTY_OPPORTUNIST_ATTRACTION],
+    )
+    if n_cust + referrals + paid > cuf.shape[0]:
+        cuf = _grown(cuf, 2 * (n_cust + referrals + paid))
+        cui = _grown(cui, 2 * (n_cust + referrals + paid))
+    for _ in range(referrals + paid):
+        seg = _draw_segment(p, r_acq, share)
+        sat = mech.beta_mean_sd(r_acq, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+        _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat)
+        n_cust += 1
+    n[I_CUSTOMERS] = n_cust
+    n[I_CHURNED] = churned
+    n[I_REFERRALS] = referrals
+    n[I_PAID] = paid
+    return cuf, cui
+
+
+@njit(cache=True, nogil=True)
+def _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, vac_due, counts, r_emp, r_hire):
+    """Stress, engagement (with the satisfaction mirror) and training of everyone on the payroll, then quits."""
+    n_staff = n[I_STAFF]
+    open_min = firm[F_OPEN_MIN]
+    hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
+    if firm[F_BUDGET_CUT] > 0.5:
+        hours *= 1.0 - p[K.BUDGET_TRAINING_CUT]
+    orientation = p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION]
+    busy_front = 0.0  # summed here, before quits remove rows; the firm phase turns it into occupancy
+    noise = r_emp.standard_normal(n_staff)
+    for e in range(n_staff):
+        eps = p[K.ENGAGEMENT_NOISE_SD] * noise[e]
+        if ei[e, ON_DUTY] == 1:
+            if ei[e, ROLE] == 0:
+                busy_front += ef[e, BUSY]
+            load = mech.overload(ef[e, BUSY] / open_min, p[K.SERVICE_TARGET_OCCUPANCY])
+            ef[e, STRESS] = mech.stress_update(
+                ef[e, STRESS], load, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
+            )
+            if ei[e, SERVED] > 0:
+                seen = ef[e, EXPERIENCE_SUM] / ei[e, SERVED]
+                if ei[e, ROLE] == 1:
+                    # A department that never meets the customer is not lifted by them.
+                    seen = orientation * seen + (1.0 - orientation) * 0.5
+                ef[e, MIRROR] = seen
+        tgt = _engagement_target(p, ef, ei, e, firm[F_AUTONOMY], consistency[ei[e, MANAGER]], ef[e, MIRROR])
+        ef[e, ENGAGEMENT] = mech.engagement_update(ef[e, ENGAGEMENT], tgt, p[K.ENGAGEMENT_ADJUSTMENT_DAYS], eps)
+        _train(p, ef, e, hours)
+    firm[F_BUSY_FRONT] = busy_front
+    firm[F_TRAINING_HOURS] = hours * n_staff
+    counts[2] += n_staff
+    _quits(p, day, n, ef, ei, reports, keep, vac_role, vac_due, r_emp, r_hire)
+
+
+@njit(cache=True, nogil=True)
+def _quits(p, day, n, ef, ei, reports, keep, vac_role, vac_due, r_emp, r_hire):
+    """Quits, frontline rows first, then back office (as the mesa engine's lists); each leaves a vacancy."""
+    n_staff = n[I_STAFF]
+    n_vac = n[I_VACANCIES]
+    quits = 0
+    early = 0
+    u_quit = r_emp.random(n_staff)
+    for role in range(2):
+        for e in range(n_staff):
+            if ei[e, ROLE] != role:
+                continue
+            pq = mech.quit_probability(
+                ef[e, ENGAGEMENT],
+                ef[e, TENURE],
+                ef[e, FIT],
+                ef[e, STRESS],
+                p[K.PEOPLE_FIRST_LEVEL],
+                p[K.TURNOVER_BASE_QUIT_PER_YEAR],
+                p[K.TURNOVER_ENGAGEMENT_SLOPE],
+                p[K.TURNOVER_FIT_SLOPE],
+                p[K.TURNOVER_STRESS_SLOPE],
+                p[K.TURNOVER_PEOPLE_FIRST_EFFECT],
+                p[K.TURNOVER_EARLY_TENURE_DAYS],
+                p[K.TURNOVER_EARLY_TENURE_MULTIPLIER],
+            )
+            quit = u_quit[e] < pq
+            keep[e] = not quit
+            if quit:
+                quits += 1
+                if ef[e, TENURE] < p[K.TURNOVER_EARLY_TENURE_DAYS]:
+                    early += 1
+                reports[ei[e, MANAGER]] -= 1
+                vac_role[n_vac] = role
+                vac_due[n_vac] = day + r_hire.gamma(
+                    mech.VACANCY_SHAPE, p[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
+                )
+                n_vac += 1
+    n[I_STAFF] = _compact(ef, ei, keep, n_staff)
+    n[I_VACANCIES] = n_vac
+    n[I_QUITS] = quits
+    n[I_QUITS_EARLY] = early
+
+
+@njit(cache=True, nogil=True)
+def _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due, r_hire):
+    """Fill the vacancies that are due (a freeze holds them while the role is staffed at or above the minimum share)."""
+    n_staff = n[I_STAFF]
+    staffed_front = 0
+    for e in range(n_staff):
+        if ei[e, ROLE] == 0:
+            staffed_front += 1
+    staffed_back = n_staff - staffed_front
+    freeze = firm[F_BUDGET_CUT] > 0.5 and p[K.BUDGET_HIRING_FREEZE] > 0.5
+    hires = 0
+    hiring_cost = 0.0
+    k = 0
+    for v in range(n[I_VACANCIES]):
+        role = vac_role[v]
+        staffed = staffed_front if role == 0 else staffed_back
+        planned = n[I_PLANNED_FRONT] if role == 0 else n[I_PLANNED_BACK]
+        if staffed >= planned:
+            continue  # a post closed by a new staffing plan (never happens without a switch)
+        frozen = freeze and staffed >= p[K.BUDGET_MIN_STAFFING_SHARE] * planned
+        if vac_due[v] <= day and not frozen:
+            if role == 0:
+                staffed_front += 1
+            else:
+                staffed_back += 1
+            _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_hire, 0.0, False, firm[F_AUTONOMY])
+            n_staff += 1
+            hires += 1
+            pay = p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] if role == 0 else p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR]
+            hiring_cost += pay * p[K.HIRING_REPLACEMENT_COST_SHARE]
+        else:
+            vac_role[k] = role
+            vac_due[k] = vac_due[v] + (1.0 if frozen else 0.0)  # a freeze pauses recruiting (7.23)
+            k += 1
+    n[I_VACANCIES] = k
+    n[I_STAFF] = n_staff
+    n[I_FRONTLINE] = staffed_front
+    n[I_BACK_OFFICE] = staffed_back
+    n[I_HIRES] = hires
+    firm[F_HIRING_COST] = hiring_cost
+
+
+@njit(cache=True, nogil=True)
+def _firm(p, n, firm):
+    """Work pressure from today's occupancy, corner cutting (tomorrow's time factor) and the service standard."""
+    n_on_front = n[I_ON_FRONT]
+    occupancy = firm[F_BUSY_FRONT] / (n_on_front * firm[F_OPEN_MIN]) if n_on_front > 0 else 0.0
+    firm[F_OCCUPANCY] = occupancy
+    # The load at the standard's pace: what occupancy would be without today's corner cutting.
+    demanded = occupancy * firm[F_STANDARD] / max(firm[F_TIME_FACTOR], 1e-9)
+    firm[F_PRESSURE] = mech.smooth(
+        firm[F_PRESSURE], demanded / p[K.SERVICE_TARGET_OCCUPANCY], p[K.EROSION_PRESSURE_DAYS]
+    )
+    practice = mech.time_factor(
+        firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
+    )
+    firm[F_STANDARD] = mech.standard_update(
+        firm[F_STANDARD], practice, p[K.EROSION_EROSION_DAYS], p[K.EROSION_RECOVERY_DAYS]
+    )
+    firm[F_TIME_FACTOR] = mech.time_factor(
+        firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
+    )
+
+
+@njit(cache=True, nogil=True)
+def _ledger(p, day, n, firm, stats, row):
+    """Costs, revenue and profit into the day's ``row``; then the budget rule on the smoothed margin."""
+    open_min = firm[F_OPEN_MIN]
+    n_staff = n[I_STAFF]
+    training_hours = firm[F_TRAINING_HOURS]
+    per_day = 1.0 / DAYS_PER_YEAR
+    manager_wages = n[I_MANAGERS] * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
+    wages_front = n[I_FRONTLINE] * p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] * per_day
+    wages_back = n[I_BACK_OFFICE] * p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR] * per_day
+    mgr_per_min = p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] * per_day / open_min
+    manager_time = min(stats[S_MANAGER_MIN] * mgr_per_min, manager_wages)
+    mean_wage_hour = (wages_front + wages_back) / n_staff / (open_min / 60.0) if n_staff > 0 else 0.0
+    trainee_time = training_hours * mean_wage_hour
+    row[C_LABOUR] = wages_front + wages_back + manager_wages - manager_time - trainee_time
+    row[C_TRAINING] = trainee_time + training_hours * p[K.TRAINING_COST_USD_PER_HOUR]
+    row[C_HIRING] = firm[F_HIRING_COST]
+    row[C_RECOVERY] = stats[S_RECOVERY_USD]
+    row[C_ABUSE] = stats[S_ABUSE_USD]
+    row[C_COMPLIANCE] = stats[S_BREACHES] * p[K.COMPLIANCE_BREACH_PENALTY_USD]
+    row[C_MANAGER_TIME] = manager_time
+    row[C_ACQUISITION] = n[I_PAID] * p[K.MARKETING_ACQUISITION_COST_USD]
+    row[C_WELLBEING] = n_staff * p[K.PEOPLE_FIRST_LEVEL] * p[K.PEOPLE_FIRST_WELLBEING_USD_PER_EMPLOYEE_YEAR] * per_day
+    row[C_OVERHEAD] = p[K.FIRM_OVERHEAD_USD_PER_FRONTLINE_DAY] * p[K.FIRM_FRONTLINE]
+    total = 0.0
+    for col in range(C_LABOUR, C_OVERHEAD + 1):
+        total += row[col]
+    row[C_COST_TOTAL] = total
+    # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
+    revenue = (
+        (stats[S_SERVED] - stats[S_SERVED_REPEATS])
+        * p[K.PRICING_REVENUE_PER_CONTACT_USD]
+        * (1.0 + p[K.PRICING_PRICE_PREMIUM])
+    )
+    profit = revenue - total
+    row[C_REVENUE] = revenue
+    row[C_PROFIT] = profit
+
+    # Budget rule: cut training and freeze hiring while the smoothed margin is below target.
+    if day == 0:
+        firm[F_REVENUE_SMOOTH] = revenue
+        firm[F_PROFIT_SMOOTH] = profit
+    else:
+        firm[F_REVENUE_SMOOTH] = mech.smooth(firm[F_REVENUE_SMOOTH], revenue, p[K.BUDGET_REVIEW_DAYS])
+        firm[F_PROFIT_SMOOTH] = mech.smooth(firm[F_PROFIT_SMOOTH], profit, p[K.BUDGET_REVIEW_DAYS])
+    margin = firm[F_PROFIT_SMOOTH] / firm[F_REVENUE_SMOOTH] if firm[F_REVENUE_SMOOTH] > 0 else -1.0
+    firm[F_BUDGET_CUT] = 1.0 if (p[K.BUDGET_COST_CUTTING] > 0.5 and margin < p[K.BUDGET_TARGET_MARGIN]) else 0.0
+
+
+@njit(cache=True, nogil=True)
+def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
+    """The day's row (all but the ledger's money columns) and the day's workload ``counts``."""
+    n_cust = n[I_CUSTOMERS]
+    n_staff = n[I_STAFF]
+    sat_sum = 0.0
+    promoters = 0
+    detractors = 0
+    opportunists = 0
+    for i in range(n_cust):
+        s = cuf[i, SATISFACTION]
+        sat_sum += s
+        if s >= p[K.LOYALTY_PROMOTER_THRESHOLD]:
+            promoters += 1
+        if s < p[K.LOYALTY_DETRACTOR_THRESHOLD]:
+            detractors += 1
+        if cui[i, SEGMENT] == OPPORTUNIST:
+            opportunists += 1
+    eng_sum = 0.0
+    engaged = 0
+    stress_sum = 0.0
+    for e in range(n_staff):
+        eng_sum += ef[e, ENGAGEMENT]
+        stress_sum += ef[e, STRESS]
+        if ef[e, ENGAGEMENT] > p[K.ENGAGEMENT_ENGAGED_THRESHOLD]:
+            engaged += 1
+    served = stats[S_SERVED]
+    row[C_ACTIVE] = n_cust
+    row[C_CHURNED] = n[I_CHURNED]
+    row[C_NEW] = n[I_REFERRALS] + n[I_PAID]
+    row[C_REFERRALS] = n[I_REFERRALS]
+    row[C_SATISFACTION] = sat_sum / n_cust if n_cust > 0 else np.nan
+    row[C_NPS] = mech.net_promoter_score(promoters, detractors, n_cust)
+    row[C_OPPORTUNIST] = opportunists / n_cust if n_cust > 0 else 0.0
+    row[C_CONTACTS] = stats[S_CONTACTS]
+    row[C_SERVED] = served
+    row[C_ABANDONED] = stats[S_ABANDONED]
+    row[C_EMPLOYEES] = n_staff
+    row[C_FRONTLINE] = n[I_FRONTLINE]
+    row[C_QUITS] = n[I_QUITS]
+    row[C_QUITS_EARLY] = n[I_QUITS_EARLY]
+    row[C_HIRES] = n[I_HIRES]
+    row[C_VACANCIES] = n[I_VACANCIES]
+    row[C_ENGAGEMENT] = eng_sum / n_staff if n_staff > 0 else np.nan
+    row[C_ENGAGED] = engaged / n_staff if n_staff > 0 else 0.0
+    row[C_STRESS] = stress_sum / n_staff if n_staff > 0 else 0.0
+    row[C_OCCUPANCY] = firm[F_OCCUPANCY]
+    row[C_WAIT_MEAN] = stats[S_WAIT_SUM] / served if served > 0 else 0.0
+    row[C_WAIT_P95] = stats[S_WAIT_P95]
+    row[C_ABANDON_RATE] = stats[S_ABANDONED] / stats[S_CONTACTS] if stats[S_CONTACTS] > 0 else 0.0
+    row[C_EXCEPTIONS] = stats[S_EXCEPTIONS]
+    row[C_ABUSIVE_CLAIMS] = stats[S_ABUSIVE_CLAIMS]
+    row[C_ESCALATIONS] = stats[S_ESCALATIONS]
+    row[C_APPROVAL_WAIT] = stats[S_APPROVAL_WAIT_SUM] / stats[S_ESCALATIONS] if stats[S_ESCALATIONS] > 0 else 0.0
+    row[C_GRANTS] = stats[S_GRANTS]
+    row[C_BREACHES] = stats[S_BREACHES]
+    row[C_FCR] = stats[S_RESOLVED] / served if served > 0 else 0.0
+    row[C_HANDOFFS] = stats[S_HANDOFFS]
+    row[C_HANDOFF_FAILURES] = stats[S_HANDOFF_FAILURES]
+    row[C_TRAINING_HOURS] = firm[F_TRAINING_HOURS]
+    row[C_STANDARD] = firm[F_STANDARD]
+    row[C_BUDGET_CUT] = firm[F_BUDGET_CUT]
+    counts[1] += stats[S_CONTACTS]
+    counts[3] += stats[S_HANDOFFS] + stats[S_ESCALATIONS]
+
+
+@njit(cache=True, nogil=True)
+def _night(n, ef):
+    """Everyone on the payroll is a day older."""
+    for e in range(n[I_STAFF]):
+        ef[e, TENURE] += 1.0
+
+
 # --------------------------------------------------------------------------- the kernel
 
 
 @njit(cache=True, nogil=True)
-def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: C901, PLR0912, PLR0913, PLR0915
+def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: PLR0913
     """Simulate one replication for ``days`` days, writing the daily table into ``out`` (days x N_COLUMNS).
 
     ``counts`` (length 4) receives the random-number workload: customer-days, contacts, employee-days
@@ -340,398 +875,64 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: C
     it is negative) the firm runs under the policies ``p_after``: the people, customers and their state
     carry over; each manager's consistency moves by the change in the policy's mean; structural keys
     (sizes, opening hours) must be the same in both (checked by the caller).
+
+    Set-up: :func:`_init_firm`, :func:`_init_managers`, :func:`_init_employees`, :func:`_init_customers`.
+    Each day, in the order of the mesa engine's ``FirmModel.step``: :func:`_switch` (on ``switch_day``
+    only), :func:`_morning`, the service day, :func:`_customers`, :func:`_employees` (with
+    :func:`_quits`), :func:`_vacancies`, :func:`_firm`, :func:`_ledger`, :func:`_record`, :func:`_night`.
     """
     r_init = rngs[R_INIT]
-    r_acq = rngs[R_ACQUISITION]
-    r_hire = rngs[R_HIRING]
+    r_arrivals = rngs[R_ARRIVALS]
     r_churn = rngs[R_CHURN]
+    r_acq = rngs[R_ACQUISITION]
     r_emp = rngs[R_EMPLOYEES]
-    open_min = p[K.FIRM_OPEN_MINUTES_PER_DAY]
-    planned_front = int(p[K.PLANNED_FRONTLINE])
-    planned_back = int(p[K.FIRM_BACK_OFFICE])
-    n_managers = int(p[K.FIRM_MANAGERS])
-    initial_customers = int(p[K.CUSTOMERS_INITIAL])
-    guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
+    r_hire = rngs[R_HIRING]
 
+    # Set-up: the state vectors, managers, the payroll, customers, and the day's buffers.
+    firm, n = _init_firm(p)
+    consistency, reports = _init_managers(p, n, r_init)
+    ef, ei = _init_employees(p, n, firm, consistency, reports, r_init)
+    pick, keep, vac_role, vac_due = _staff_buffers(ef.shape[0])
+    cuf, cui = _init_customers(p, n, r_init)
+    kf, ki = _contact_buffers(p, n)
+    stats = np.zeros(N_STATS)
     rb = np.zeros((N_SLOTS, 0))
     rp = np.zeros(N_SLOTS, dtype=np.int64)
     rn = np.zeros(N_SLOTS, dtype=np.int64)
     gs = gamma_shape(p)
-    firm = np.zeros(N_FIRM)
-    firm[F_PRESSURE] = 1.0
-    firm[F_STANDARD] = 1.0
-    firm[F_TIME_FACTOR] = 1.0
-    firm[F_AUTONOMY] = _autonomy(p, 0.0)
-
-    # Managers.
-    consistency = np.empty(max(n_managers, 1))
-    reports = np.zeros(max(n_managers, 1), dtype=np.int64)
-    for m in range(n_managers):
-        consistency[m] = mech.clip01(r_init.normal(p[K.LEADERSHIP_CONSISTENCY], p[K.LEADERSHIP_CONSISTENCY_SD]))
-    if n_managers == 0:
-        consistency[0] = mech.clip01(p[K.LEADERSHIP_CONSISTENCY])
-
-    # Employees: frontline first, then back office (as the mesa engine).
-    cap_staff = max(planned_front + planned_back, 1)
-    ef = np.zeros((cap_staff, N_EMPLOYEE_F))
-    ei = np.zeros((cap_staff, N_EMPLOYEE_I), dtype=np.int64)
-    n_staff = 0
-    for role in range(2):
-        for _ in range(planned_front if role == 0 else planned_back):
-            tenure = r_init.exponential(mech.INITIAL_TENURE_MEAN_DAYS)
-            _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_init, tenure, True, firm[F_AUTONOMY])
-            n_staff += 1
-    vac_role = np.zeros(cap_staff, dtype=np.int64)
-    vac_due = np.zeros(cap_staff)
-    n_vac = 0
-
-    # Customers.
-    cap_cust = max(2 * initial_customers, 16)
-    cuf = np.zeros((cap_cust, N_CUSTOMER_F))
-    cui = np.zeros((cap_cust, N_CUSTOMER_I), dtype=np.int64)
-    n_cust = 0
-    for _ in range(initial_customers):
-        seg = _draw_segment(p, r_init, p[K.CUSTOMERS_OPPORTUNIST_SHARE])
-        sat = mech.beta_mean_sd(r_init, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
-        _add_customer(p, cuf, cui, n_cust, r_init, seg, sat)
-        n_cust += 1
-
-    expected = p[K.CUSTOMERS_CONTACTS_PER_DAY] * max(initial_customers, 1)
-    cap_contacts = int(2 * expected + 64)
-    kf = np.zeros((cap_contacts, N_CONTACT_F))
-    ki = np.zeros((cap_contacts, N_CONTACT_I), dtype=np.int64)
-    stats = np.zeros(N_STATS)
-    pick = np.empty(cap_staff, dtype=np.int64)
-    keep = np.empty(cap_staff, dtype=np.bool_)
-    manager_wages = n_managers * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
 
     for day in range(days):
-        if day == switch_day:
-            shift = p_after[K.LEADERSHIP_CONSISTENCY] - p[K.LEADERSHIP_CONSISTENCY]
-            for m in range(consistency.shape[0]):
-                consistency[m] = mech.clip01(consistency[m] + shift)
-            # A new staffing plan: posts above the old plan open as vacancies (hired after the usual
-            # time to fill); posts below it close as their holders leave (no lay-offs).
-            new_front = int(p_after[K.PLANNED_FRONTLINE])
-            new_back = int(p_after[K.FIRM_BACK_OFFICE])
-            extra = max(new_front - planned_front, 0) + max(new_back - planned_back, 0)
-            if max(new_front + new_back, n_staff + n_vac + extra) > cap_staff:
-                cap_staff = 2 * max(new_front + new_back, n_staff + n_vac + extra)
-                ef = _grown(ef, cap_staff)
-                ei = _grown(ei, cap_staff)
-                pick = np.empty(cap_staff, dtype=np.int64)
-                keep = np.empty(cap_staff, dtype=np.bool_)
-                vr = np.zeros(cap_staff, dtype=np.int64)
-                vd = np.zeros(cap_staff)
-                vr[:n_vac] = vac_role[:n_vac]
-                vd[:n_vac] = vac_due[:n_vac]
-                vac_role, vac_due = vr, vd
-            for role in range(2):
-                for _ in range((new_front - planned_front) if role == 0 else (new_back - planned_back)):
-                    vac_role[n_vac] = role
-                    vac_due[n_vac] = day + r_hire.gamma(
-                        mech.VACANCY_SHAPE, p_after[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
-                    )
-                    n_vac += 1
-            planned_front, planned_back = new_front, new_back
-            p = p_after
-            guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
-            gs = gamma_shape(p)
-            manager_wages = n_managers * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
         row = out[day]
-        # 1. Morning.
-        for e in range(n_staff):
-            ef[e, BUSY] = 0.0
-            ei[e, SERVED] = 0
-            ef[e, EXPERIENCE_SUM] = 0.0
-            ei[e, ON_DUTY] = 0
-            ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
-        n_on_front = _rota(ef, ei, n_staff, 0, p[K.FIRM_SHRINKAGE], r_emp, pick)
-        _rota(ef, ei, n_staff, 1, p[K.FIRM_SHRINKAGE], r_emp, pick)
-        n_contacts = draw_arrivals(cuf, cui, n_cust, open_min, rngs[R_ARRIVALS], kf, ki)
-        while n_contacts < 0:  # buffers too small today: grow and draw again (pending repeats were kept)
-            kf = np.zeros((2 * kf.shape[0], N_CONTACT_F))
-            ki = np.zeros((2 * ki.shape[0], N_CONTACT_I), dtype=np.int64)
-            n_contacts = draw_arrivals(cuf, cui, n_cust, open_min, rngs[R_ARRIVALS], kf, ki)
-        gate_share = 0.0
-        if guidelines and p[K.SCALE_CONTROL_DRIFT] > 0.0 and initial_customers > 0 and n_cust > 0:
-            growth = math.log(max(n_cust, 1) / initial_customers)
-            gate_share = min(1.0, p[K.SCALE_CONTROL_DRIFT] * max(growth, 0.0))
-        firm[F_AUTONOMY] = _autonomy(p, gate_share)
-        time_factor = firm[F_TIME_FACTOR]
+        # 0. The policy switch: new policies, consistency and staffing plan from this morning on.
+        if day == switch_day:
+            ef, ei, pick, keep, vac_role, vac_due = _switch(
+                p, p_after, day, n, consistency, ef, ei, pick, keep, vac_role, vac_due, r_hire
+            )
+            p = p_after
+            gs = gamma_shape(p)
+
+        # 1. Morning: reset, ramp-up, the rota, today's contacts, gate share and autonomy.
+        kf, ki = _morning(p, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals)
 
         # 2. The service day (its random numbers drawn up front, stream by stream).
+        n_staff, n_contacts = n[I_STAFF], n[I_CONTACTS]
+        time_factor, gate_share = firm[F_TIME_FACTOR], firm[F_GATE_SHARE]
         rb = top_up(rb, rp, rn, rngs, gs, n_contacts, PER_CONTACT)
         service_day(p, cuf, cui, ef, ei, n_staff, kf, ki, n_contacts, time_factor, gate_share, rb, rp, stats)
 
-        # 3. Customers: churn (order kept), then referrals and paid acquisition.
-        # Each customer tests its own uniform; a churned row takes the last row (already tested:
-        # the scan runs backwards), so the cost is per churned customer, not per customer.
-        churned = 0
-        u_churn = r_churn.random(n_cust)
-        counts[0] += n_cust
-        for i in range(n_cust - 1, -1, -1):
-            if u_churn[i] < cuf[i, CHURN_P]:  # kept current as satisfaction moves
-                churned += 1
-                n_cust -= 1
-                if i != n_cust:
-                    _move_row(cuf, cui, n_cust, i)
-        promoters = 0
-        detractors = 0
-        for i in range(n_cust):
-            if cuf[i, SATISFACTION] >= p[K.LOYALTY_PROMOTER_THRESHOLD]:
-                promoters += 1
-            elif cuf[i, SATISFACTION] < p[K.LOYALTY_DETRACTOR_THRESHOLD]:
-                detractors += 1
-        rate = mech.referral_rate(
-            promoters, detractors, p[K.LOYALTY_REFERRALS_PER_PROMOTER_YEAR], p[K.LOYALTY_DETERRENCE_PER_DETRACTOR_YEAR]
-        )
-        referrals = r_acq.poisson(rate)
-        target = initial_customers * (1.0 + p[K.MARKETING_GROWTH_TARGET_PER_YEAR]) ** ((day + 1) / DAYS_PER_YEAR)
-        per_day = initial_customers / DAYS_PER_YEAR
-        rate = mech.paid_acquisition_rate(
-            n_cust + referrals,
-            target,
-            p[K.MARKETING_PAID_ACQUISITION_SHARE_PER_YEAR] * per_day,
-            p[K.MARKETING_CATCH_UP_DAYS],
-            p[K.MARKETING_MAX_PAID_SHARE_PER_YEAR] * per_day,
-        )
-        paid = r_acq.poisson(rate)
-        if stats[S_ABUSIVE_CLAIMS] > 0:
-            today = stats[S_ABUSIVE_GRANTED] / stats[S_ABUSIVE_CLAIMS]
-            firm[F_ABUSE_RATE] = mech.smooth(firm[F_ABUSE_RATE], today, mech.ABUSE_MEMORY_DAYS)
-        share = mech.new_opportunist_share(
-            p[K.CUSTOMERS_OPPORTUNIST_SHARE],
-            p[K.RECOVERY_GENEROSITY],
-            firm[F_ABUSE_RATE],
-            p[K.LOYALTY_OPPORTUNIST_ATTRACTION],
-        )
-        if n_cust + referrals + paid > cuf.shape[0]:
-            cuf = _grown(cuf, 2 * (n_cust + referrals + paid))
-            cui = _grown(cui, 2 * (n_cust + referrals + paid))
-        for _ in range(referrals + paid):
-            seg = _draw_segment(p, r_acq, share)
-            sat = mech.beta_mean_sd(r_acq, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
-            _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat)
-            n_cust += 1
+        # 3. Customers: churn, then referrals and paid acquisition.
+        cuf, cui = _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq)
 
-        # 4. Employees: stress, engagement (with the satisfaction mirror), training.
-        hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
-        if firm[F_BUDGET_CUT] > 0.5:
-            hours *= 1.0 - p[K.BUDGET_TRAINING_CUT]
-        orientation = p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION]
-        busy_front = 0.0
-        noise = r_emp.standard_normal(n_staff)
-        for e in range(n_staff):
-            eps = p[K.ENGAGEMENT_NOISE_SD] * noise[e]
-            if ei[e, ON_DUTY] == 1:
-                if ei[e, ROLE] == 0:
-                    busy_front += ef[e, BUSY]
-                load = mech.overload(ef[e, BUSY] / open_min, p[K.SERVICE_TARGET_OCCUPANCY])
-                ef[e, STRESS] = mech.stress_update(
-                    ef[e, STRESS], load, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
-                )
-                if ei[e, SERVED] > 0:
-                    seen = ef[e, EXPERIENCE_SUM] / ei[e, SERVED]
-                    if ei[e, ROLE] == 1:
-                        # A department that never meets the customer is not lifted by them.
-                        seen = orientation * seen + (1.0 - orientation) * 0.5
-                    ef[e, MIRROR] = seen
-            tgt = _engagement_target(p, ef, ei, e, firm[F_AUTONOMY], consistency[ei[e, MANAGER]], ef[e, MIRROR])
-            ef[e, ENGAGEMENT] = mech.engagement_update(ef[e, ENGAGEMENT], tgt, p[K.ENGAGEMENT_ADJUSTMENT_DAYS], eps)
-            _train(p, ef, e, hours)
-        training_hours = hours * n_staff
-        counts[2] += n_staff
+        # 4. Employees: stress, engagement, training, then quits (each quit opens a vacancy).
+        _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, vac_due, counts, r_emp, r_hire)
 
-        # Quits (frontline rows first, then back office, as the mesa engine's lists).
-        quits = 0
-        early = 0
-        u_quit = r_emp.random(n_staff)
-        for role in range(2):
-            for e in range(n_staff):
-                if ei[e, ROLE] != role:
-                    continue
-                pq = mech.quit_probability(
-                    ef[e, ENGAGEMENT],
-                    ef[e, TENURE],
-                    ef[e, FIT],
-                    ef[e, STRESS],
-                    p[K.PEOPLE_FIRST_LEVEL],
-                    p[K.TURNOVER_BASE_QUIT_PER_YEAR],
-                    p[K.TURNOVER_ENGAGEMENT_SLOPE],
-                    p[K.TURNOVER_FIT_SLOPE],
-                    p[K.TURNOVER_STRESS_SLOPE],
-                    p[K.TURNOVER_PEOPLE_FIRST_EFFECT],
-                    p[K.TURNOVER_EARLY_TENURE_DAYS],
-                    p[K.TURNOVER_EARLY_TENURE_MULTIPLIER],
-                )
-                quit = u_quit[e] < pq
-                keep[e] = not quit
-                if quit:
-                    quits += 1
-                    if ef[e, TENURE] < p[K.TURNOVER_EARLY_TENURE_DAYS]:
-                        early += 1
-                    reports[ei[e, MANAGER]] -= 1
-                    vac_role[n_vac] = role
-                    vac_due[n_vac] = day + r_hire.gamma(
-                        mech.VACANCY_SHAPE, p[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
-                    )
-                    n_vac += 1
-        n_staff = _compact(ef, ei, keep, n_staff)
+        # 5. Vacancies filled when due.
+        _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due, r_hire)
 
-        # 5. Vacancies.
-        staffed_front = 0
-        for e in range(n_staff):
-            if ei[e, ROLE] == 0:
-                staffed_front += 1
-        staffed_back = n_staff - staffed_front
-        freeze = firm[F_BUDGET_CUT] > 0.5 and p[K.BUDGET_HIRING_FREEZE] > 0.5
-        hires = 0
-        hiring_cost = 0.0
-        k = 0
-        for v in range(n_vac):
-            role = vac_role[v]
-            staffed = staffed_front if role == 0 else staffed_back
-            planned = planned_front if role == 0 else planned_back
-            if staffed >= planned:
-                continue  # a post closed by a new staffing plan (never happens without a switch)
-            frozen = freeze and staffed >= p[K.BUDGET_MIN_STAFFING_SHARE] * planned
-            if vac_due[v] <= day and not frozen:
-                if role == 0:
-                    staffed_front += 1
-                else:
-                    staffed_back += 1
-                _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_hire, 0.0, False, firm[F_AUTONOMY])
-                n_staff += 1
-                hires += 1
-                pay = p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] if role == 0 else p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR]
-                hiring_cost += pay * p[K.HIRING_REPLACEMENT_COST_SHARE]
-            else:
-                vac_role[k] = role
-                vac_due[k] = vac_due[v] + (1.0 if frozen else 0.0)  # a freeze pauses recruiting (7.23)
-                k += 1
-        n_vac = k
+        # 6. Firm: work pressure, corner cutting and the standard; the ledger and the budget rule.
+        _firm(p, n, firm)
+        _ledger(p, day, n, firm, stats, row)
 
-        # 6. Firm: work pressure, corner cutting and the standard.
-        occupancy = busy_front / (n_on_front * open_min) if n_on_front > 0 else 0.0
-        demanded = occupancy * firm[F_STANDARD] / max(firm[F_TIME_FACTOR], 1e-9)
-        firm[F_PRESSURE] = mech.smooth(
-            firm[F_PRESSURE], demanded / p[K.SERVICE_TARGET_OCCUPANCY], p[K.EROSION_PRESSURE_DAYS]
-        )
-        practice = mech.time_factor(
-            firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
-        )
-        firm[F_STANDARD] = mech.standard_update(
-            firm[F_STANDARD], practice, p[K.EROSION_EROSION_DAYS], p[K.EROSION_RECOVERY_DAYS]
-        )
-        firm[F_TIME_FACTOR] = mech.time_factor(
-            firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
-        )
-
-        # Ledger.
-        per_day = 1.0 / DAYS_PER_YEAR
-        wages_front = staffed_front * p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] * per_day
-        wages_back = staffed_back * p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR] * per_day
-        mgr_per_min = p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] * per_day / open_min
-        manager_time = min(stats[S_MANAGER_MIN] * mgr_per_min, manager_wages)
-        mean_wage_hour = (wages_front + wages_back) / n_staff / (open_min / 60.0) if n_staff > 0 else 0.0
-        trainee_time = training_hours * mean_wage_hour
-        row[C_LABOUR] = wages_front + wages_back + manager_wages - manager_time - trainee_time
-        row[C_TRAINING] = trainee_time + training_hours * p[K.TRAINING_COST_USD_PER_HOUR]
-        row[C_HIRING] = hiring_cost
-        row[C_RECOVERY] = stats[S_RECOVERY_USD]
-        row[C_ABUSE] = stats[S_ABUSE_USD]
-        row[C_COMPLIANCE] = stats[S_BREACHES] * p[K.COMPLIANCE_BREACH_PENALTY_USD]
-        row[C_MANAGER_TIME] = manager_time
-        row[C_ACQUISITION] = paid * p[K.MARKETING_ACQUISITION_COST_USD]
-        row[C_WELLBEING] = (
-            n_staff * p[K.PEOPLE_FIRST_LEVEL] * p[K.PEOPLE_FIRST_WELLBEING_USD_PER_EMPLOYEE_YEAR] * per_day
-        )
-        row[C_OVERHEAD] = p[K.FIRM_OVERHEAD_USD_PER_FRONTLINE_DAY] * p[K.FIRM_FRONTLINE]
-        total = 0.0
-        for col in range(C_LABOUR, C_OVERHEAD + 1):
-            total += row[col]
-        row[C_COST_TOTAL] = total
-        # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
-        revenue = (
-            (stats[S_SERVED] - stats[S_SERVED_REPEATS])
-            * p[K.PRICING_REVENUE_PER_CONTACT_USD]
-            * (1.0 + p[K.PRICING_PRICE_PREMIUM])
-        )
-        profit = revenue - total
-
-        # Budget rule.
-        if day == 0:
-            firm[F_REVENUE_SMOOTH] = revenue
-            firm[F_PROFIT_SMOOTH] = profit
-        else:
-            firm[F_REVENUE_SMOOTH] = mech.smooth(firm[F_REVENUE_SMOOTH], revenue, p[K.BUDGET_REVIEW_DAYS])
-            firm[F_PROFIT_SMOOTH] = mech.smooth(firm[F_PROFIT_SMOOTH], profit, p[K.BUDGET_REVIEW_DAYS])
-        margin = firm[F_PROFIT_SMOOTH] / firm[F_REVENUE_SMOOTH] if firm[F_REVENUE_SMOOTH] > 0 else -1.0
-        firm[F_BUDGET_CUT] = 1.0 if (p[K.BUDGET_COST_CUTTING] > 0.5 and margin < p[K.BUDGET_TARGET_MARGIN]) else 0.0
-
-        # 7. The day's row.
-        sat_sum = 0.0
-        promoters = 0
-        detractors = 0
-        opportunists = 0
-        for i in range(n_cust):
-            s = cuf[i, SATISFACTION]
-            sat_sum += s
-            if s >= p[K.LOYALTY_PROMOTER_THRESHOLD]:
-                promoters += 1
-            if s < p[K.LOYALTY_DETRACTOR_THRESHOLD]:
-                detractors += 1
-            if cui[i, SEGMENT] == OPPORTUNIST:
-                opportunists += 1
-        eng_sum = 0.0
-        engaged = 0
-        stress_sum = 0.0
-        for e in range(n_staff):
-            eng_sum += ef[e, ENGAGEMENT]
-            stress_sum += ef[e, STRESS]
-            if ef[e, ENGAGEMENT] > p[K.ENGAGEMENT_ENGAGED_THRESHOLD]:
-                engaged += 1
-        served = stats[S_SERVED]
-        row[C_ACTIVE] = n_cust
-        row[C_CHURNED] = churned
-        row[C_NEW] = referrals + paid
-        row[C_REFERRALS] = referrals
-        row[C_SATISFACTION] = sat_sum / n_cust if n_cust > 0 else np.nan
-        row[C_NPS] = mech.net_promoter_score(promoters, detractors, n_cust)
-        row[C_OPPORTUNIST] = opportunists / n_cust if n_cust > 0 else 0.0
-        row[C_CONTACTS] = stats[S_CONTACTS]
-        row[C_SERVED] = served
-        row[C_ABANDONED] = stats[S_ABANDONED]
-        row[C_REVENUE] = revenue
-        row[C_PROFIT] = profit
-        row[C_EMPLOYEES] = n_staff
-        row[C_FRONTLINE] = staffed_front
-        row[C_QUITS] = quits
-        row[C_QUITS_EARLY] = early
-        row[C_HIRES] = hires
-        row[C_VACANCIES] = n_vac
-        row[C_ENGAGEMENT] = eng_sum / n_staff if n_staff > 0 else np.nan
-        row[C_ENGAGED] = engaged / n_staff if n_staff > 0 else 0.0
-        row[C_STRESS] = stress_sum / n_staff if n_staff > 0 else 0.0
-        row[C_OCCUPANCY] = occupancy
-        row[C_WAIT_MEAN] = stats[S_WAIT_SUM] / served if served > 0 else 0.0
-        row[C_WAIT_P95] = stats[S_WAIT_P95]
-        row[C_ABANDON_RATE] = stats[S_ABANDONED] / stats[S_CONTACTS] if stats[S_CONTACTS] > 0 else 0.0
-        row[C_EXCEPTIONS] = stats[S_EXCEPTIONS]
-        row[C_ABUSIVE_CLAIMS] = stats[S_ABUSIVE_CLAIMS]
-        row[C_ESCALATIONS] = stats[S_ESCALATIONS]
-        row[C_APPROVAL_WAIT] = stats[S_APPROVAL_WAIT_SUM] / stats[S_ESCALATIONS] if stats[S_ESCALATIONS] > 0 else 0.0
-        row[C_GRANTS] = stats[S_GRANTS]
-        row[C_BREACHES] = stats[S_BREACHES]
-        row[C_FCR] = stats[S_RESOLVED] / served if served > 0 else 0.0
-        row[C_HANDOFFS] = stats[S_HANDOFFS]
-        row[C_HANDOFF_FAILURES] = stats[S_HANDOFF_FAILURES]
-        row[C_TRAINING_HOURS] = training_hours
-        row[C_STANDARD] = firm[F_STANDARD]
-        row[C_BUDGET_CUT] = firm[F_BUDGET_CUT]
-        counts[1] += stats[S_CONTACTS]
-        counts[3] += stats[S_HANDOFFS] + stats[S_ESCALATIONS]
-
-        for e in range(n_staff):
-            ef[e, TENURE] += 1.0
+        # 7. The day's row; overnight, a day of tenure.
+        _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts)
+        _night(n, ef)
