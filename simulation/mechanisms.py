@@ -23,7 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
-from simulation.scenario.schema import DAYS_PER_YEAR
+from simulation.scenario.schema import DAYS_PER_YEAR, SEGMENTS  # noqa: F401  (SEGMENTS: the names of the codes below)
 
 # Problem outcomes of an encounter (codes shared by both engines).
 NO_PROBLEM = 0
@@ -52,6 +52,9 @@ PROPENSITY_SHAPE = 2.0  # shape of the gamma spread of contact propensity betwee
 VACANCY_SHAPE = 4.0  # shape of the gamma distribution of vacancy durations
 INITIAL_TENURE_MEAN_DAYS = 730.0  # mean tenure (days) of the initial workforce
 ABUSE_MEMORY_DAYS = 30.0  # smoothing (days) of the abuse grant rate that opportunists respond to
+LOSS_AVERSION = (
+    2.25  # a loss (overcharge) weighs 2.25 times a gain (bargain) of the same size (Tversky & Kahneman 1992)
+)
 
 
 @njit(cache=True)
@@ -94,6 +97,30 @@ def ramp_productivity(tenure_days: float, ramp_days: float) -> float:
     if ramp_days <= 0.0 or tenure_days >= ramp_days:
         return 1.0
     return 0.5 + 0.5 * tenure_days / ramp_days
+
+
+@njit(cache=True)
+def discretion_index(guidelines: bool, discretion_limit_usd: float) -> float:
+    """How much discretion the job carries, in [0, 1): 0 under approval gating, half at a 50 USD limit.
+
+    The same saturating curve sets felt autonomy (:func:`autonomy`), the extra ramp-up of a job with
+    discretion and the onboarding in the guidelines.
+    """
+    if not guidelines:
+        return 0.0
+    lim = max(discretion_limit_usd, 0.0)
+    return lim / (lim + AUTONOMY_HALF_LIMIT_USD)
+
+
+@njit(cache=True)
+def ramp_days(base_days: float, discretion_days: float, discretion: float, technical_innate: float) -> float:
+    """Days for one hire to reach full productivity.
+
+    Claim: about 13 weeks in contact centres for a hire of middling skill in scripted work; a less
+    skilled hire (as hiring for fit brings) takes longer (``x (1.5 - skill)``), and a job with
+    discretion takes longer to learn than a scripted one (the low road's advantage).
+    """
+    return max(base_days * (1.5 - clip01(technical_innate)) + discretion_days * clip01(discretion), 0.0)
 
 
 @njit(cache=True)
@@ -213,15 +240,44 @@ def experience_score(
 
 
 @njit(cache=True)
-def value_for_money(price_premium: float, price_sensitivity: float, value_weight: float) -> float:
+def willingness_to_pay(
+    satisfaction: float, wtp_max: float, floor_satisfaction: float, full_satisfaction: float
+) -> float:
+    """Premium over the market price a customer is willing to pay for the experience they have had.
+
+    Claim: customers say they would pay up to 16 % more for a great experience and nothing more for a
+    poor one (PwC 2018): zero at or below ``floor_satisfaction``, ``wtp_max`` at or above
+    ``full_satisfaction``, linear in between.
+    """
+    span = max(full_satisfaction - floor_satisfaction, 1e-9)
+    return wtp_max * clip01((satisfaction - floor_satisfaction) / span)
+
+
+@njit(cache=True)
+def price_response(overcharge: float, sensitivity: float, elasticity: float) -> float:
+    """Multiplier on a hazard (churn) or the inverse of one on a rate (conversion) from the price gap.
+
+    ``overcharge`` is the premium minus the willingness to pay: positive when the price exceeds what
+    the experience is worth. Claim: the response is log-linear in the gap times the customer's price
+    sensitivity, and a bargain (negative gap) counts less than an overcharge of the same size (loss
+    aversion, Tversky & Kahneman 1992).
+    """
+    x = elasticity * clip01(sensitivity) * overcharge
+    if x < 0.0:
+        x /= LOSS_AVERSION
+    return math.exp(x)
+
+
+@njit(cache=True)
+def value_for_money(overcharge: float, price_sensitivity: float, value_weight: float) -> float:
     """Multiplier on an encounter's experience from the price paid, in [0, 1].
 
-    Claim: the price paid is part of the experience (model.md, process 5): a
-    premium lowers perceived value for price-sensitive customers. Customers
-    say they would pay up to 16 % more for a great experience (PwC 2018), so
-    the penalty is small: ``1 - value_weight * premium * sensitivity``.
+    Claim: the price paid is part of the experience (model.md, process 5): paying more than the
+    experience is worth to the customer (``overcharge`` = premium minus willingness to pay) lowers it,
+    more for price-sensitive customers: ``1 - value_weight * overcharge * sensitivity``. A premium the
+    experience earns costs nothing.
     """
-    return clip01(1.0 - value_weight * max(price_premium, 0.0) * clip01(price_sensitivity))
+    return clip01(1.0 - value_weight * max(overcharge, 0.0) * clip01(price_sensitivity))
 
 
 @njit(cache=True)
@@ -251,7 +307,7 @@ def patience_mean(base_patience_min: float, adaptation: float, expected_wait_min
 @njit(cache=True)
 def churn_probability(
     satisfaction: float,
-    price_premium: float,
+    overcharge: float,
     price_sensitivity: float,
     churn_per_year: float,
     reference_satisfaction: float,
@@ -261,11 +317,13 @@ def churn_probability(
     """Daily probability that an active customer leaves.
 
     Claim: the churn hazard falls with satisfaction (log-linear,
-    ``churn_per_year`` at the reference satisfaction) and rises with the
-    price premium times the customer's price sensitivity.
+    ``churn_per_year`` at the reference satisfaction) and rises when the
+    price exceeds what the customer's experience is worth to them
+    (``overcharge`` = premium minus willingness to pay, times the customer's
+    price sensitivity, :func:`price_response`); a bargain lowers it.
     """
     h = churn_per_year * math.exp(churn_slope * (reference_satisfaction - satisfaction))
-    h *= 1.0 + price_elasticity * price_premium * price_sensitivity
+    h *= price_response(overcharge, price_sensitivity, price_elasticity)
     return daily_probability(h)
 
 
@@ -298,6 +356,95 @@ def paid_acquisition_rate(
     """
     gap = max(target - active, 0.0)
     return baseline_per_day + min(gap / max(catch_up_days, 1.0), cap_per_day)
+
+
+@njit(cache=True)
+def acquisition_yield(
+    prospects: float,
+    initial_prospects: float,
+    reputation: float,
+    reference_satisfaction: float,
+    cac_reputation_slope: float,
+    conversion: float,
+) -> float:
+    """Customers a marketing dollar buys relative to an untouched market at a neutral reputation.
+
+    Claim: the market is finite and remembers: as prospects run out each one costs more to find
+    (``prospects / initial_prospects``), a firm with a good name converts them more cheaply
+    (``exp(slope * (reputation - reference))``) and a price above what its experience is worth
+    converts fewer (``conversion``). The cost of one acquired customer is the base cost over this yield.
+    """
+    pool = max(prospects, 0.0) / max(initial_prospects, 1.0)
+    return pool * math.exp(cac_reputation_slope * (reputation - reference_satisfaction)) * conversion
+
+
+@njit(cache=True)
+def mean_sensitivity(
+    opportunist_share: float,
+    price_sensitive_share: float,
+    sensitivity_regular: float,
+    sensitivity_price_sensitive: float,
+    sensitivity_opportunist: float,
+) -> float:
+    """Mean price sensitivity of a prospect, the segments in their base shares."""
+    regular = 1.0 - opportunist_share - price_sensitive_share
+    return (
+        regular * sensitivity_regular
+        + price_sensitive_share * sensitivity_price_sensitive
+        + opportunist_share * sensitivity_opportunist
+    )
+
+
+@njit(cache=True)
+def prospect_conversion(
+    price_premium: float,
+    reputation: float,
+    sensitivity: float,
+    conversion_elasticity: float,
+    wtp_max: float,
+    floor_satisfaction: float,
+    full_satisfaction: float,
+) -> float:
+    """Share of the prospects reached who become customers, relative to a price at the market level.
+
+    Claim: a prospect has no experience of its own and judges the price by what the firm's customers
+    say its experience is worth (the willingness to pay at the firm's reputation): a premium the
+    reputation does not carry converts fewer, a bargain converts more (less strongly: loss aversion).
+    """
+    wtp = willingness_to_pay(reputation, wtp_max, floor_satisfaction, full_satisfaction)
+    return 1.0 / price_response(price_premium - wtp, sensitivity, conversion_elasticity)
+
+
+@njit(cache=True)
+def new_customer_satisfaction_mean(initial_satisfaction: float, reputation: float, expectation_weight: float) -> float:
+    """Mean satisfaction a new customer arrives with: partly what the firm's reputation promised."""
+    w = clip01(expectation_weight)
+    return (1.0 - w) * initial_satisfaction + w * reputation
+
+
+@njit(cache=True)
+def market_update(
+    prospects: float, lost: float, churned: float, acquired: float, win_back_share: float, memory_days: float
+) -> tuple[float, float]:
+    """The market's prospects and lost customers after one day.
+
+    Claim: churned customers mostly go to competitors for good: a ``win_back_share`` stays within
+    reach (back among the prospects), the rest are lost to the firm and drift back only over
+    ``memory_days``; acquired customers leave the prospects. The caller never acquires more than
+    there are prospects (:func:`cap_to_prospects`), so people are conserved.
+    """
+    back = lost / max(memory_days, 1.0)
+    lost = lost + (1.0 - clip01(win_back_share)) * churned - back
+    prospects = max(prospects + clip01(win_back_share) * churned + back - acquired, 0.0)
+    return prospects, lost
+
+
+@njit(cache=True)
+def cap_to_prospects(referrals: int, paid: int, prospects: float) -> tuple[int, int]:
+    """Today's referred and paid new customers, at most the prospects left (referrals first)."""
+    room = max(int(prospects), 0)
+    referrals = min(referrals, room)
+    return referrals, min(paid, room - referrals)
 
 
 @njit(cache=True)
@@ -364,10 +511,38 @@ def autonomy(
     Claim: approval gating takes autonomy away; guidelines give it in
     proportion to the authority (discretion limit) they carry.
     """
-    if not guidelines:
-        return autonomy_approval
-    lim = max(discretion_limit_usd, 0.0)
-    return autonomy_approval + (autonomy_guidelines - autonomy_approval) * lim / (lim + AUTONOMY_HALF_LIMIT_USD)
+    d = discretion_index(guidelines, discretion_limit_usd)
+    return autonomy_approval + (autonomy_guidelines - autonomy_approval) * d
+
+
+@njit(cache=True)
+def judgement(soft_skill: float, fit: float, engagement: float, productivity: float) -> float:
+    """An employee's judgement in using discretion, in [0, 1].
+
+    Claim: discretion is used well by people with the soft skills to read the case, who share the
+    firm's values (fit) and care (engagement); a new hire still learning the job judges worse
+    (times the ramp-up productivity). Under guidelines it sets how often abuse is spotted and how much
+    more than needed is given away (:func:`on_the_spot_grant`).
+    """
+    return clip01(0.4 * soft_skill + 0.3 * fit + 0.3 * engagement) * clip01(productivity)
+
+
+@njit(cache=True)
+def on_the_spot_detection(employee_detection: float, judgement_level: float) -> float:
+    """Probability an employee deciding on the spot recognises an abusive claim (``employee_detection`` at
+    judgement 0.5, twice that at judgement 1, never above 1)."""
+    return clip01(2.0 * employee_detection * clip01(judgement_level))
+
+
+@njit(cache=True)
+def on_the_spot_grant(amount: float, overgrant: float, judgement_level: float) -> float:
+    """Money given on the spot for a grant of ``amount`` under the policy.
+
+    Claim: discretion without judgement gives away more than the case needs (sweethearting and
+    generous guesses; Brady, Voorhees & Brusco 2012): ``amount * (1 + overgrant * (1 - judgement))``.
+    The extra money buys no extra loyalty.
+    """
+    return amount * (1.0 + max(overgrant, 0.0) * (1.0 - clip01(judgement_level)))
 
 
 @njit(cache=True)
@@ -458,6 +633,7 @@ def quit_probability(
     fit: float,
     stress: float,
     people_first: float,
+    pay_factor: float,
     base_quit_per_year: float,
     engagement_slope: float,
     fit_slope: float,
@@ -471,15 +647,58 @@ def quit_probability(
     Claim: the quit hazard rises as engagement falls (top-quartile units have
     21-51 % lower turnover), falls with culture fit and people-first
     investment, rises with stress, and is several times higher in the first
-    90 days (about 43 % of exits).
+    90 days (about 43 % of exits). ``pay_factor`` (:func:`pay_quit_factor`)
+    scales it for pay above or below the market wage.
     """
     h = base_quit_per_year * math.exp(
         engagement_slope * (0.5 - engagement) + fit_slope * (0.5 - fit) + stress_slope * stress
     )
-    h *= 1.0 - people_first_effect * clip01(people_first)
+    h *= (1.0 - people_first_effect * clip01(people_first)) * pay_factor
     if tenure_days < early_tenure_days:
         h *= early_tenure_multiplier
     return daily_probability(h)
+
+
+@njit(cache=True)
+def pay_quit_factor(pay_premium: float, quit_elasticity: float) -> float:
+    """Quit-hazard multiplier of pay above (below) the market wage: ``exp(-elasticity * premium)``.
+
+    Claim: Costco paid about 40-72 % more than Sam's Club and had 17 % against 44 % turnover
+    (Cascio 2006); part of that gap is people first, part is pay.
+    """
+    return math.exp(-quit_elasticity * pay_premium)
+
+
+@njit(cache=True)
+def applicants_per_vacancy(
+    base: float, pay_premium: float, applicant_elasticity: float, fit_weight: float, fit_applicant_loss: float
+) -> int:
+    """Qualified applicants screened per vacancy (at least one).
+
+    Claim: better pay draws a larger pool (``(1 + premium) ** elasticity``); screening for culture fit
+    leaves fewer qualified applicants (``1 - loss * fit_weight``).
+    """
+    n = base * (1.0 + pay_premium) ** applicant_elasticity * (1.0 - fit_applicant_loss * clip01(fit_weight))
+    return max(1, int(round(n)))
+
+
+@njit(cache=True)
+def time_to_fill(
+    base_days: float, pay_premium: float, fill_elasticity: float, fit_weight: float, fit_search_share: float
+) -> float:
+    """Mean days to fill a vacancy: shorter with better pay, longer when searching for fit.
+
+    Claim: 26-42 days at the market wage (SHRM 2016); pay above market fills faster; hiring for
+    values takes longer searches.
+    """
+    return base_days * (1.0 + pay_premium) ** (-fill_elasticity) * (1.0 + fit_search_share * clip01(fit_weight))
+
+
+@njit(cache=True)
+def hiring_cost_share(replacement_cost_share: float, fit_search_share: float, fit_weight: float) -> float:
+    """Cost of one hire as a share of its annual pay: 16-21 % (Boushey & Glynn 2012) when hiring for skill,
+    more when the search screens for culture fit (structured interviews, assessments)."""
+    return replacement_cost_share * (1.0 + fit_search_share * clip01(fit_weight))
 
 
 @njit(cache=True)
@@ -547,6 +766,27 @@ def train_skill(
     """
     trained = training_decay(trained, half_life_days, ongoing_support)
     return trained + training_gain(min(1.0, innate + trained), hours, gain_per_100h)
+
+
+@njit(cache=True)
+def coaching_hours_per_day(consistency: float, hours_per_employee_year: float, employees: float) -> float:
+    """Managers' hours a day spent coaching and modelling the values (the price of consistent leadership).
+
+    Claim: leaders who walk the talk spend time with their people (about an hour a week one to one at
+    consistency 1); Southwest runs the narrowest spans of supervision in its industry (Gittell 2001).
+    """
+    return clip01(consistency) * max(hours_per_employee_year, 0.0) * max(employees, 0.0) / DAYS_PER_YEAR
+
+
+@njit(cache=True)
+def on_duty_share(shrinkage: float, coordination_share: float, internal_orientation: float) -> float:
+    """Share of paid staff available for work today.
+
+    Claim: shrinkage (breaks, meetings, absence) takes 30-35 % of paid time; treating colleagues as
+    internal customers takes time too (coordination, relationships along the chain, Gittell 2001),
+    ``coordination_share`` at orientation 1.
+    """
+    return max(1.0 - shrinkage - coordination_share * clip01(internal_orientation), 0.05)
 
 
 @njit(cache=True)

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from simulation.scenario.schema import DAYS_PER_YEAR
+from simulation.scenario.schema import DAYS_PER_YEAR, SEGMENTS
 
 __all__ = [
     "COST_CATEGORIES",
@@ -56,13 +56,16 @@ class Metric:
 
 #: Cost categories; each has a daily column ``cost_<category>`` (USD/day).
 COST_CATEGORIES: dict[str, str] = {
-    "labour": "Wages of frontline and back-office staff and of managers' non-approval time.",
-    "training": "Training: trainees' paid time plus direct cost per hour.",
+    "labour": "Wages (market wage times 1 + pay premium) of frontline and back-office staff and of managers, less the time booked under training, coordination and manager time.",
+    "training": "Training: trainees' paid time plus direct cost per hour (formal training, onboarding in the guidelines, ongoing coaching and refreshers).",
     "hiring": "Recruiting and onboarding of new hires (16-21 % of annual pay each).",
     "recovery": "Recovery grants (refunds, replacements, goodwill) to genuine customers.",
     "abuse": "Grants paid on abusive claims by opportunists.",
     "compliance": "Penalties for compliance breaches.",
     "manager_time": "Managers' paid time spent on approvals.",
+    "coaching": "Managers' hours spent coaching and modelling the values (the price of consistent leadership).",
+    "coordination": "Staff time spent on coordination and relationships along the internal chain.",
+    "systems": "Systems spend that gives the frontline access to customer data.",
     "acquisition": "Marketing cost of paid new customers.",
     "wellbeing": "People-first spend on employee wellbeing.",
     "overhead": "Fixed costs that no lever changes.",
@@ -108,10 +111,18 @@ _M = [
     Metric("training_hours", "h/day", "flow", "Training hours delivered."),
     Metric("service_standard", "ratio", "level", "Service standard: time staff consider proper, relative to the original (erodes under pressure)."),
     Metric("budget_cut", "flag", "level", "1 while the cost-cutting budget rule binds."),
+    Metric("prospects", "people", "level", "Prospects in the market still within the firm's reach (neither customers nor lost to competitors)."),
+    Metric("reputation", "satisfaction [0,1]", "level", "The firm's reputation: its customers' mean satisfaction as word of mouth carries it (smoothed)."),
+    # By customer segment: each kind of column for the three segments in a row (regular, price-sensitive, opportunist).
+    *[Metric(f"active_{seg}", "customers", "level", f"Active {seg.replace('_', '-')} customers at the end of the day.", "int64") for seg in SEGMENTS],
+    *[Metric(f"churned_{seg}", "customers/day", "flow", f"{seg.replace('_', '-').capitalize()} customers who left during the day.", "int64") for seg in SEGMENTS],
+    *[Metric(f"revenue_{seg}", "USD/day", "flow", f"Revenue from {seg.replace('_', '-')} customers' served first contacts.") for seg in SEGMENTS],
+    *[Metric(f"contribution_{seg}", "USD/day", "flow", f"Revenue from {seg.replace('_', '-')} customers less what was granted to them (recovery and abuse) and the acquisition cost of those bought by marketing.") for seg in SEGMENTS],
     Metric("churn_rate_annual", "share/yr", "derived", "Churned customers per mean active customer, annualised."),
     Metric("turnover_annual", "share/yr", "derived", "Quits per mean employee, annualised."),
     Metric("retention_annual", "share/yr", "derived", "One minus the annualised churn rate."),
     Metric("cost_per_served_usd", "USD/contact", "derived", "Total cost per served contact."),
+    *[Metric(f"retention_{seg}_annual", "share/yr", "derived", f"One minus the annualised churn rate of {seg.replace('_', '-')} customers.") for seg in SEGMENTS],
 ]
 
 #: name -> Metric, in table order.
@@ -193,12 +204,19 @@ def derived_array(cube: np.ndarray) -> dict[str, np.ndarray]:
     served = total[:, j("served")]
     with np.errstate(all="ignore"):
         cost_per_served = np.where(served > 0, total[:, j("cost_total")] / served, np.nan)
-    return {
+    out = {
         "churn_rate_annual": churn,
         "turnover_annual": total[:, j("quits")] / np.maximum(mean_emp, 1e-9) / years,
         "retention_annual": 1.0 - churn,
         "cost_per_served_usd": cost_per_served,
     }
+    for seg in SEGMENTS:
+        active = cube[:, :, j(f"active_{seg}")].astype(np.float64).mean(axis=1)
+        with np.errstate(all="ignore"):
+            out[f"retention_{seg}_annual"] = np.where(
+                active > 0, 1.0 - total[:, j(f"churned_{seg}")] / np.maximum(active, 1e-9) / years, np.nan
+            )
+    return out
 
 
 def _cube(daily_one_run: pd.DataFrame) -> np.ndarray:

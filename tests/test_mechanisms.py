@@ -113,13 +113,22 @@ def test_satisfaction_and_patience() -> None:
 
 
 def test_churn_probability() -> None:
+    # By hand: h = 0.12 * exp(6 * (0.8 - sat)) * price_response(overcharge); p = 1 - exp(-h / 365).
     base = 1.0 - math.exp(-0.12 / 365.0)
     assert mech.churn_probability(0.8, 0.0, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(base)
     assert mech.churn_probability(0.7, 0.0, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(
         1.0 - math.exp(-0.12 * math.exp(0.6) / 365.0)
     )
-    assert mech.churn_probability(0.8, 0.1, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(1.0 - math.exp(-0.12 * 1.3 / 365.0))
+    # An overcharge of 0.1 at elasticity 3: hazard x exp(0.3).
+    assert mech.churn_probability(0.8, 0.1, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(
+        1.0 - math.exp(-0.12 * math.exp(0.3) / 365.0)
+    )
+    # A bargain of 0.1: hazard x exp(-0.3 / 2.25) (loss aversion).
+    assert mech.churn_probability(0.8, -0.1, 1.0, 0.12, 0.8, 6.0, 3.0) == approx(
+        1.0 - math.exp(-0.12 * math.exp(-0.3 / 2.25) / 365.0)
+    )
     assert mech.churn_probability(0.8, 0.1, 0.0, 0.12, 0.8, 6.0, 3.0) == approx(base)  # insensitive
+    assert mech.churn_probability(0.8, -0.1, 0.0, 0.12, 0.8, 6.0, 3.0) == approx(base)
 
 
 def test_referrals_nps_opportunists() -> None:
@@ -142,6 +151,7 @@ def test_compliance_chain_autonomy() -> None:
     assert mech.autonomy(False, 1000.0, 0.2, 0.9) == 0.2
     assert mech.autonomy(True, 0.0, 0.2, 0.9) == approx(0.2)
     assert mech.autonomy(True, 50.0, 0.2, 0.9) == approx(0.55)  # halfway at 50 USD
+    assert mech.autonomy(True, 150.0, 0.2, 0.9) == approx(0.2 + 0.7 * 0.75)  # discretion index 150/200
 
 
 def test_overload_stress_engagement() -> None:
@@ -162,6 +172,7 @@ def test_quit_probability() -> None:
         fit=0.5,
         stress=0.0,
         people_first=0.0,
+        pay_factor=1.0,
         base_quit_per_year=0.3,
         engagement_slope=2.5,
         fit_slope=1.5,
@@ -179,6 +190,7 @@ def test_quit_probability() -> None:
             a["fit"],
             a["stress"],
             a["people_first"],
+            a["pay_factor"],
             a["base_quit_per_year"],
             a["engagement_slope"],
             a["fit_slope"],
@@ -193,6 +205,10 @@ def test_quit_probability() -> None:
     assert q(0.5, 365.0, people_first=1.0) == approx(1.0 - math.exp(-0.15 / 365.0))
     assert q(0.0, 365.0) == approx(1.0 - math.exp(-0.3 * math.exp(1.25) / 365.0))
     assert q(0.5, 365.0, stress=1.0) == approx(1.0 - math.exp(-0.3 * math.e / 365.0))
+    # The pay factor multiplies the hazard.
+    assert q(0.5, 365.0, pay_factor=0.5) == approx(1.0 - math.exp(-0.15 / 365.0))
+    assert q(0.5, 10.0, pay_factor=2.0) == approx(1.0 - math.exp(-1.8 / 365.0))
+    assert q(0.5, 365.0, pay_factor=mech.pay_quit_factor(0.5, 2.0)) == approx(1.0 - math.exp(-0.3 / math.e / 365.0))
 
 
 def test_training() -> None:
@@ -253,23 +269,54 @@ churn_rest = dict(
 )
 
 
+overcharge = st.floats(-1.0, 1.0, allow_nan=False)
+
+
 @SETTINGS
-@given(s1=unit, s2=unit, premium=unit, **churn_rest)
-def test_higher_satisfaction_never_raises_churn(s1, s2, premium, sens, per_year, ref, slope, elast) -> None:
+@given(s1=unit, s2=unit, gap=overcharge, **churn_rest)
+def test_higher_satisfaction_never_raises_churn(s1, s2, gap, sens, per_year, ref, slope, elast) -> None:
     lo, hi = sorted((s1, s2))
-    p_hi = mech.churn_probability(hi, premium, sens, per_year, ref, slope, elast)
-    p_lo = mech.churn_probability(lo, premium, sens, per_year, ref, slope, elast)
+    p_hi = mech.churn_probability(hi, gap, sens, per_year, ref, slope, elast)
+    p_lo = mech.churn_probability(lo, gap, sens, per_year, ref, slope, elast)
     assert p_hi <= p_lo
     assert 0.0 <= p_hi <= 1.0
 
 
 @SETTINGS
-@given(sat=unit, m1=unit, m2=unit, **churn_rest)
-def test_higher_premium_never_lowers_churn(sat, m1, m2, sens, per_year, ref, slope, elast) -> None:
+@given(sat=unit, m1=overcharge, m2=overcharge, **churn_rest)
+def test_higher_overcharge_never_lowers_churn(sat, m1, m2, sens, per_year, ref, slope, elast) -> None:
+    """Claim: the more the price exceeds what the experience is worth, the more churn (a bargain included)."""
     lo, hi = sorted((m1, m2))
     assert mech.churn_probability(sat, hi, sens, per_year, ref, slope, elast) >= mech.churn_probability(
         sat, lo, sens, per_year, ref, slope, elast
     )
+
+
+def _annual_hazard(p: float) -> float:
+    return -365.0 * math.log1p(-p)
+
+
+@SETTINGS
+@given(
+    sat=unit,
+    gap=st.floats(0.001, 0.3),
+    sens=st.floats(0.01, 1.0),
+    per_year=st.floats(0.01, 1.0),
+    ref=unit,
+    slope=st.floats(0.0, 3.0),
+    elast=st.floats(0.1, 10.0),
+)
+def test_bargain_lowers_churn_less_than_overcharge_raises_it(sat, gap, sens, per_year, ref, slope, elast) -> None:
+    """Claim (loss aversion): a negative overcharge lowers churn, but by less than the same positive one
+    raises it; on the log-hazard scale by exactly 1 / LOSS_AVERSION as much. (Hazards kept below a few
+    hundred a year so that the daily probability can be inverted back to the hazard accurately.)"""
+    args = (sens, per_year, ref, slope, elast)
+    h0 = _annual_hazard(mech.churn_probability(sat, 0.0, *args))
+    h_up = _annual_hazard(mech.churn_probability(sat, gap, *args))
+    h_down = _annual_hazard(mech.churn_probability(sat, -gap, *args))
+    assert h_down <= h0 <= h_up
+    assert h0 - h_down <= h_up - h0
+    assert math.log(h0 / h_down) == approx(math.log(h_up / h0) / mech.LOSS_AVERSION, rel=1e-6, abs=1e-9)
 
 
 quit_args = st.tuples(
@@ -278,6 +325,7 @@ quit_args = st.tuples(
     unit,  # fit
     unit,  # stress
     unit,  # people_first
+    st.floats(0.0, 3.0),  # pay factor
     st.floats(0.0, 5.0),  # base
     st.floats(0.0, 20.0),  # engagement slope
     st.floats(0.0, 20.0),  # fit slope
@@ -289,9 +337,9 @@ quit_args = st.tuples(
 
 
 @SETTINGS
-@given(args=quit_args, e2=unit, s2=unit, t2=st.floats(0.0, 3000.0))
-def test_quit_probability_directions(args, e2, s2, t2) -> None:
-    """Claim: lower engagement, more stress and early tenure never lower the quit hazard."""
+@given(args=quit_args, e2=unit, s2=unit, t2=st.floats(0.0, 3000.0), f2=st.floats(0.0, 3.0))
+def test_quit_probability_directions(args, e2, s2, t2, f2) -> None:
+    """Claim: lower engagement, more stress, early tenure and a larger pay factor never lower the quit hazard."""
     a = list(args)
     p = mech.quit_probability(*a)
     assert 0.0 <= p <= 1.0
@@ -307,6 +355,10 @@ def test_quit_probability_directions(args, e2, s2, t2) -> None:
     b[1] = t2
     pt = mech.quit_probability(*b)
     assert (pt >= p) if t2 <= a[1] else (pt <= p)
+    b = a.copy()
+    b[5] = f2
+    pf = mech.quit_probability(*b)
+    assert (pf >= p) if f2 >= a[5] else (pf <= p)
 
 
 @SETTINGS
@@ -401,6 +453,12 @@ def test_unit_outputs_stay_in_unit_interval(a, b, c, d, e, f, x, wait, n, tenure
     assert in01(mech.satisfaction_update(a, b, c))
     assert in01(mech.breach_probability(wait * 10, a, days + 1.0))
     assert in01(mech.autonomy(bool(n % 2), wait * 10, a, b))
+    assert in01(mech.discretion_index(bool(n % 2), x * 100))
+    assert in01(mech.judgement(a, b, c, d))
+    assert in01(mech.on_the_spot_detection(a, x))
+    assert in01(mech.value_for_money(x, a, b * 10))
+    assert in01(mech.new_customer_satisfaction_mean(a, b, x))
+    assert in01(mech.on_duty_share(a, b, c))
     assert in01(mech.new_opportunist_share(a, b, x, abs(x)))
     assert in01(mech.overload(a, b))
     assert in01(mech.stress_update(a, b, days, c))
@@ -454,8 +512,10 @@ def test_hire_draw_heroes_and_reproducibility() -> None:
 
 
 def test_value_for_money() -> None:
-    """Claim: the price paid is part of the experience; no premium or no sensitivity costs nothing."""
+    """Claim: the price paid is part of the experience; no overcharge (a premium the experience earns,
+    or a bargain) or no sensitivity costs nothing."""
     assert mech.value_for_money(0.0, 1.0, 0.5) == 1.0
+    assert mech.value_for_money(-0.1, 1.0, 0.5) == 1.0  # a bargain does not lift the experience
     assert mech.value_for_money(0.2, 0.0, 0.5) == 1.0
     assert mech.value_for_money(0.1, 1.0, 0.5) == approx(0.95)
     assert mech.value_for_money(0.1, 0.5, 0.5) > mech.value_for_money(0.1, 1.0, 0.5)
@@ -468,3 +528,431 @@ def test_paid_acquisition_buys_the_rest() -> None:
     assert mech.paid_acquisition_rate(5100.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3)  # above target: baseline only
     assert mech.paid_acquisition_rate(4940.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3 + 2.0)
     assert mech.paid_acquisition_rate(1000.0, 5000.0, 0.3, 30.0, 5.0) == approx(0.3 + 5.0)  # budget cap
+
+
+# --------------------------------------------------------------------------
+# Price, willingness to pay and the market
+# --------------------------------------------------------------------------
+
+
+def test_willingness_to_pay() -> None:
+    # By hand: wtp_max * clip01((sat - floor) / (full - floor)) with wtp_max 0.16, floor 0.5, full 0.9.
+    assert mech.willingness_to_pay(0.3, 0.16, 0.5, 0.9) == 0.0  # a poor experience earns nothing
+    assert mech.willingness_to_pay(0.5, 0.16, 0.5, 0.9) == 0.0
+    assert mech.willingness_to_pay(0.7, 0.16, 0.5, 0.9) == approx(0.08)  # halfway
+    assert mech.willingness_to_pay(0.9, 0.16, 0.5, 0.9) == approx(0.16)
+    assert mech.willingness_to_pay(1.0, 0.16, 0.5, 0.9) == approx(0.16)  # capped at wtp_max
+
+
+def test_price_response() -> None:
+    # By hand: exp(elasticity * clip01(sensitivity) * overcharge), a negative exponent divided by 2.25.
+    assert mech.LOSS_AVERSION == 2.25
+    assert mech.price_response(0.0, 1.0, 3.0) == 1.0
+    assert mech.price_response(0.1, 1.0, 3.0) == approx(math.exp(0.3))
+    assert mech.price_response(-0.1, 1.0, 3.0) == approx(math.exp(-0.3 / 2.25))  # a bargain counts less
+    assert mech.price_response(0.1, 0.5, 3.0) == approx(math.exp(0.15))
+    assert mech.price_response(0.1, 0.0, 3.0) == 1.0  # insensitive
+    assert mech.price_response(0.1, 2.0, 3.0) == approx(math.exp(0.3))  # sensitivity clipped to 1
+
+
+def test_acquisition_yield() -> None:
+    # By hand: prospects / initial * exp(slope * (reputation - reference)) * conversion.
+    assert mech.acquisition_yield(1000.0, 1000.0, 0.8, 0.8, 2.0, 1.0) == approx(1.0)  # untouched, neutral
+    assert mech.acquisition_yield(500.0, 1000.0, 0.8, 0.8, 2.0, 1.0) == approx(0.5)  # half the market left
+    assert mech.acquisition_yield(1000.0, 1000.0, 0.9, 0.8, 2.0, 1.0) == approx(math.exp(0.2))
+    assert mech.acquisition_yield(1000.0, 1000.0, 0.7, 0.8, 2.0, 1.0) == approx(math.exp(-0.2))
+    assert mech.acquisition_yield(1000.0, 1000.0, 0.8, 0.8, 2.0, 0.5) == approx(0.5)
+    assert mech.acquisition_yield(-5.0, 1000.0, 0.8, 0.8, 2.0, 1.0) == 0.0  # no negative pool
+
+
+def test_mean_sensitivity() -> None:
+    # By hand: 0.7 * 0.3 + 0.2 * 0.9 + 0.1 * 0.6 = 0.21 + 0.18 + 0.06.
+    assert mech.mean_sensitivity(0.1, 0.2, 0.3, 0.9, 0.6) == approx(0.45)
+    assert mech.mean_sensitivity(0.0, 0.0, 0.3, 0.9, 0.6) == approx(0.3)  # all regular
+    assert mech.mean_sensitivity(0.0, 1.0, 0.3, 0.9, 0.6) == approx(0.9)
+    assert mech.mean_sensitivity(1.0, 0.0, 0.3, 0.9, 0.6) == approx(0.6)
+
+
+def test_prospect_conversion() -> None:
+    # By hand: wtp at reputation 0.7 (floor 0.5, full 0.9, max 0.16) is 0.08;
+    # conversion = 1 / exp(3 * 0.5 * (premium - 0.08)), a negative exponent divided by 2.25.
+    args = (0.5, 3.0, 0.16, 0.5, 0.9)
+    assert mech.prospect_conversion(0.08, 0.7, *args) == approx(1.0)  # the reputation carries the premium
+    assert mech.prospect_conversion(0.16, 0.7, *args) == approx(math.exp(-0.12))
+    assert mech.prospect_conversion(0.0, 0.7, *args) == approx(math.exp(0.12 / 2.25))
+    assert mech.prospect_conversion(0.0, 0.3, *args) == approx(1.0)  # market price, poor name: neutral
+    assert mech.prospect_conversion(0.1, 0.3, *args) == approx(math.exp(-0.15))
+    assert mech.prospect_conversion(0.1, 0.3, 0.0, 3.0, 0.16, 0.5, 0.9) == approx(1.0)  # insensitive market
+
+
+def test_new_customer_satisfaction_mean() -> None:
+    # By hand: (1 - w) * initial + w * reputation.
+    assert mech.new_customer_satisfaction_mean(0.6, 0.9, 0.25) == approx(0.675)
+    assert mech.new_customer_satisfaction_mean(0.6, 0.9, 0.0) == approx(0.6)
+    assert mech.new_customer_satisfaction_mean(0.6, 0.9, 1.0) == approx(0.9)
+    assert mech.new_customer_satisfaction_mean(0.6, 0.9, 2.0) == approx(0.9)  # weight clipped to 1
+
+
+def test_market_update() -> None:
+    # By hand: back = 200 / 100 = 2; lost = 200 + 0.75 * 10 - 2 = 205.5;
+    # prospects = 1000 + 0.25 * 10 + 2 - 4 = 1000.5 (and 1000.5 + 205.5 = 1200 + 10 - 4).
+    assert mech.market_update(1000.0, 200.0, 10.0, 4.0, 0.25, 100.0) == approx((1000.5, 205.5))
+    assert mech.market_update(1000.0, 0.0, 10.0, 0.0, 1.0, 100.0) == approx((1010.0, 0.0))  # all within reach
+    assert mech.market_update(1000.0, 0.0, 10.0, 0.0, 0.0, 100.0) == approx((1000.0, 10.0))  # all lost
+    assert mech.market_update(1000.0, 50.0, 0.0, 0.0, 0.25, 0.5) == approx((1050.0, 0.0))  # memory >= 1 day
+    assert mech.market_update(3.0, 0.0, 0.0, 5.0, 0.25, 100.0) == approx((0.0, 0.0))  # prospects never negative
+
+
+@SETTINGS
+@given(s1=unit, s2=unit, wtp_max=st.floats(0.0, 1.0), floor=unit, full=unit)
+def test_willingness_to_pay_rises_with_satisfaction_within_bounds(s1, s2, wtp_max, floor, full) -> None:
+    lo, hi = sorted((s1, s2))
+    w_lo = mech.willingness_to_pay(lo, wtp_max, floor, full)
+    w_hi = mech.willingness_to_pay(hi, wtp_max, floor, full)
+    assert 0.0 <= w_lo <= w_hi <= wtp_max
+
+
+@SETTINGS
+@given(g1=overcharge, g2=overcharge, sens=unit, elast=st.floats(0.0, 30.0), gap=st.floats(0.0, 1.0))
+def test_price_response_direction_and_loss_aversion(g1, g2, sens, elast, gap) -> None:
+    """Claim: log-linear in the gap; a bargain's log-response is 1 / LOSS_AVERSION of the same overcharge's."""
+    lo, hi = sorted((g1, g2))
+    assert 0.0 < mech.price_response(lo, sens, elast) <= mech.price_response(hi, sens, elast)
+    up, down = mech.price_response(gap, sens, elast), mech.price_response(-gap, sens, elast)
+    assert down <= 1.0 <= up
+    assert math.log(down) == approx(-math.log(up) / mech.LOSS_AVERSION, rel=1e-9, abs=1e-12)
+
+
+@SETTINGS
+@given(g1=st.floats(-2.0, 2.0), g2=st.floats(-2.0, 2.0), sens=unit, weight=st.floats(0.0, 10.0))
+def test_value_for_money_falls_with_overcharge_only(g1, g2, sens, weight) -> None:
+    lo, hi = sorted((g1, g2))
+    v_lo, v_hi = mech.value_for_money(lo, sens, weight), mech.value_for_money(hi, sens, weight)
+    assert 0.0 <= v_hi <= v_lo <= 1.0
+    if lo <= 0.0:
+        assert v_lo == 1.0  # a premium the experience earns, or a bargain, costs nothing
+
+
+@SETTINGS
+@given(
+    p1=st.floats(0.0, 1e5),
+    p2=st.floats(0.0, 1e5),
+    initial=st.floats(1.0, 1e5),
+    r1=unit,
+    r2=unit,
+    ref=unit,
+    slope=st.floats(0.0, 10.0),
+    conv=st.floats(0.0, 3.0),
+)
+def test_acquisition_yield_rises_with_reputation_and_prospects(p1, p2, initial, r1, r2, ref, slope, conv) -> None:
+    p_lo, p_hi = sorted((p1, p2))
+    r_lo, r_hi = sorted((r1, r2))
+    y = mech.acquisition_yield
+    assert 0.0 <= y(p_lo, initial, r1, ref, slope, conv) <= y(p_hi, initial, r1, ref, slope, conv)
+    assert y(p1, initial, r_lo, ref, slope, conv) <= y(p1, initial, r_hi, ref, slope, conv)
+    assert y(initial, initial, ref, ref, slope, 1.0) == approx(1.0)  # full pool, neutral name, conversion 1
+
+
+@SETTINGS
+@given(
+    opp=unit,
+    ps=unit,
+    s_reg=unit,
+    s_ps=unit,
+    s_opp=unit,
+)
+def test_mean_sensitivity_is_a_weighted_mean(opp, ps, s_reg, s_ps, s_opp) -> None:
+    ps = ps * (1.0 - opp)  # shares that sum to at most 1
+    m = mech.mean_sensitivity(opp, ps, s_reg, s_ps, s_opp)
+    eps = 1e-12
+    assert min(s_reg, s_ps, s_opp) - eps <= m <= max(s_reg, s_ps, s_opp) + eps
+
+
+conversion_rest = dict(
+    sens=st.floats(0.01, 1.0),
+    elast=st.floats(0.1, 30.0),
+    wtp_max=st.floats(0.0, 0.5),
+    floor=st.floats(0.0, 0.5),
+    full=st.floats(0.5, 1.0),
+)
+
+
+@SETTINGS
+@given(rep=unit, gap=st.floats(0.001, 1.0), **conversion_rest)
+def test_prospect_conversion_around_the_willingness_to_pay(rep, gap, sens, elast, wtp_max, floor, full) -> None:
+    """Claim: 1 when the premium equals the willingness to pay at the reputation, below 1 when
+    overcharging, above 1 with a discount, but by less (on the log scale, the scale the response is
+    linear on) than the symmetric overcharge lowers it."""
+    wtp = mech.willingness_to_pay(rep, wtp_max, floor, full)
+    args = (sens, elast, wtp_max, floor, full)
+    assert mech.prospect_conversion(wtp, rep, *args) == approx(1.0)
+    over = mech.prospect_conversion(wtp + gap, rep, *args)
+    under = mech.prospect_conversion(wtp - gap, rep, *args)
+    assert over < 1.0 < under
+    assert math.log(under) < -math.log(over)
+    assert math.log(under) == approx(-math.log(over) / mech.LOSS_AVERSION, rel=1e-6)
+
+
+@SETTINGS
+@given(m1=st.floats(-0.3, 1.0), m2=st.floats(-0.3, 1.0), r1=unit, r2=unit, **conversion_rest)
+def test_prospect_conversion_directions(m1, m2, r1, r2, sens, elast, wtp_max, floor, full) -> None:
+    """A higher premium never converts more; a better reputation never converts fewer."""
+    m_lo, m_hi = sorted((m1, m2))
+    r_lo, r_hi = sorted((r1, r2))
+    args = (sens, elast, wtp_max, floor, full)
+    assert mech.prospect_conversion(m_hi, r1, *args) <= mech.prospect_conversion(m_lo, r1, *args)
+    assert mech.prospect_conversion(m1, r_lo, *args) <= mech.prospect_conversion(m1, r_hi, *args)
+
+
+@SETTINGS
+@given(init=unit, rep=unit, w=st.floats(-1.0, 2.0))
+def test_new_customer_satisfaction_between_initial_and_reputation(init, rep, w) -> None:
+    m = mech.new_customer_satisfaction_mean(init, rep, w)
+    eps = 1e-12
+    assert min(init, rep) - eps <= m <= max(init, rep) + eps
+
+
+@SETTINGS
+@given(
+    prospects=st.floats(0.0, 1e6),
+    lost=st.floats(0.0, 1e6),
+    churned=st.floats(0.0, 1e3),
+    acq_share=unit,
+    win_back=st.floats(-0.5, 1.5),
+    memory=st.floats(0.0, 3650.0),
+)
+def test_market_update_conserves_people(prospects, lost, churned, acq_share, win_back, memory) -> None:
+    """Claim: prospects + lost change only by what is churned (in) and acquired (out): when prospects stay
+    positive (acquired at most the prospects), prospects + lost rises by exactly churned - acquired."""
+    acquired = acq_share * prospects
+    new_p, new_l = mech.market_update(prospects, lost, churned, acquired, win_back, memory)
+    assert new_p >= 0.0 and new_l >= 0.0
+    assert new_p + new_l == approx(prospects + lost + churned - acquired, rel=1e-9, abs=1e-6)
+    assert new_l <= lost + churned  # nobody is lost who did not churn
+
+
+@SETTINGS
+@given(prospects=st.floats(0.0, 1e3), lost=st.floats(0.0, 1e3), churned=st.floats(0.0, 1e3), acquired=pos)
+def test_market_update_prospects_never_negative(prospects, lost, churned, acquired) -> None:
+    new_p, _ = mech.market_update(prospects, lost, churned, acquired, 0.25, 100.0)
+    assert new_p >= 0.0
+
+
+# --------------------------------------------------------------------------
+# Discretion and judgement
+# --------------------------------------------------------------------------
+
+
+def test_discretion_index() -> None:
+    # By hand: limit / (limit + 50) under guidelines, 0 under approval gating.
+    assert mech.discretion_index(False, 100.0) == 0.0
+    assert mech.discretion_index(True, 0.0) == 0.0
+    assert mech.discretion_index(True, 50.0) == approx(0.5)
+    assert mech.discretion_index(True, 150.0) == approx(0.75)
+    assert mech.discretion_index(True, -10.0) == 0.0  # no negative limit
+
+
+def test_ramp_days() -> None:
+    # By hand: base * (1.5 - skill) + discretion_days * discretion.
+    assert mech.ramp_days(91.0, 30.0, 0.0, 0.5) == approx(91.0)  # middling skill, scripted: 13 weeks
+    assert mech.ramp_days(91.0, 30.0, 1.0, 0.5) == approx(121.0)
+    assert mech.ramp_days(91.0, 30.0, 0.0, 0.0) == approx(136.5)
+    assert mech.ramp_days(91.0, 30.0, 0.0, 1.0) == approx(45.5)
+    assert mech.ramp_days(91.0, 30.0, 0.5, 1.0) == approx(60.5)
+    assert mech.ramp_days(91.0, 30.0, 2.0, 2.0) == approx(75.5)  # inputs clipped to [0, 1]
+
+
+def test_judgement() -> None:
+    # By hand: clip01(0.4 soft + 0.3 fit + 0.3 engagement) * clip01(productivity).
+    assert mech.judgement(1.0, 1.0, 1.0, 1.0) == approx(1.0)
+    assert mech.judgement(0.5, 0.5, 0.5, 1.0) == approx(0.5)
+    assert mech.judgement(1.0, 0.0, 0.0, 1.0) == approx(0.4)
+    assert mech.judgement(0.0, 1.0, 0.0, 1.0) == approx(0.3)
+    assert mech.judgement(0.0, 0.0, 1.0, 0.5) == approx(0.15)
+    assert mech.judgement(1.0, 1.0, 1.0, 0.5) == approx(0.5)  # a new hire at half productivity
+
+
+def test_on_the_spot_detection_and_grant() -> None:
+    # By hand: clip01(2 * detection * judgement); amount * (1 + overgrant * (1 - judgement)).
+    assert mech.on_the_spot_detection(0.3, 0.5) == approx(0.3)
+    assert mech.on_the_spot_detection(0.3, 1.0) == approx(0.6)
+    assert mech.on_the_spot_detection(0.3, 0.0) == 0.0
+    assert mech.on_the_spot_detection(0.7, 1.0) == 1.0  # clipped
+    assert mech.on_the_spot_grant(100.0, 0.5, 1.0) == approx(100.0)
+    assert mech.on_the_spot_grant(100.0, 0.5, 0.0) == approx(150.0)
+    assert mech.on_the_spot_grant(100.0, 0.5, 0.5) == approx(125.0)
+    assert mech.on_the_spot_grant(100.0, -0.5, 0.0) == approx(100.0)  # no negative overgrant
+
+
+@SETTINGS
+@given(l1=st.floats(0.0, 1e6), l2=st.floats(0.0, 1e6), g=st.booleans(), a_app=unit, a_gl=unit)
+def test_discretion_index_bounds_and_direction(l1, l2, g, a_app, a_gl) -> None:
+    lo, hi = sorted((l1, l2))
+    d_lo, d_hi = mech.discretion_index(g, lo), mech.discretion_index(g, hi)
+    assert 0.0 <= d_lo <= d_hi < 1.0
+    if not g:
+        assert d_hi == 0.0
+    a = mech.autonomy(g, hi, a_app, a_gl)
+    eps = 1e-12
+    assert min(a_app, a_gl) - eps <= a <= max(a_app, a_gl) + eps
+
+
+@SETTINGS
+@given(
+    base=st.floats(0.0, 365.0),
+    extra=st.floats(0.0, 365.0),
+    d1=unit,
+    d2=unit,
+    k1=unit,
+    k2=unit,
+)
+def test_ramp_days_grows_with_discretion_and_falls_with_skill(base, extra, d1, d2, k1, k2) -> None:
+    d_lo, d_hi = sorted((d1, d2))
+    k_lo, k_hi = sorted((k1, k2))
+    assert 0.0 <= mech.ramp_days(base, extra, d_lo, k1) <= mech.ramp_days(base, extra, d_hi, k1)
+    assert mech.ramp_days(base, extra, d1, k_hi) <= mech.ramp_days(base, extra, d1, k_lo)
+
+
+@SETTINGS
+@given(args=st.tuples(unit, unit, unit, unit), i=st.integers(0, 3), v=unit)
+def test_judgement_bounds_and_direction(args, i, v) -> None:
+    """Claim: judgement is in [0, 1] and never falls with soft skill, fit, engagement or productivity."""
+    j = mech.judgement(*args)
+    assert in01(j)
+    b = list(args)
+    b[i] = v
+    j2 = mech.judgement(*b)
+    assert (j2 >= j) if v >= args[i] else (j2 <= j)
+
+
+@SETTINGS
+@given(det=st.floats(0.0, 1.0), j1=st.floats(-0.5, 1.5), j2=st.floats(-0.5, 1.5))
+def test_on_the_spot_detection_bounds_and_direction(det, j1, j2) -> None:
+    lo, hi = sorted((j1, j2))
+    d_lo, d_hi = mech.on_the_spot_detection(det, lo), mech.on_the_spot_detection(det, hi)
+    assert 0.0 <= d_lo <= d_hi <= 1.0
+
+
+@SETTINGS
+@given(amount=st.floats(0.0, 1e4), over=st.floats(0.0, 5.0), j1=unit, j2=unit)
+def test_on_the_spot_grant_never_below_the_policy_amount(amount, over, j1, j2) -> None:
+    """Claim: discretion without judgement gives more than the policy amount, never less; exactly the
+    amount at judgement 1; better judgement never gives more."""
+    lo, hi = sorted((j1, j2))
+    g_lo, g_hi = mech.on_the_spot_grant(amount, over, lo), mech.on_the_spot_grant(amount, over, hi)
+    assert amount <= g_hi <= g_lo <= amount * (1.0 + over) * (1.0 + 1e-12)
+    assert mech.on_the_spot_grant(amount, over, 1.0) == amount
+
+
+# --------------------------------------------------------------------------
+# Pay, hiring and staffing
+# --------------------------------------------------------------------------
+
+
+def test_pay_quit_factor() -> None:
+    # By hand: exp(-elasticity * premium).
+    assert mech.pay_quit_factor(0.0, 2.0) == 1.0
+    assert mech.pay_quit_factor(0.5, 2.0) == approx(math.exp(-1.0))
+    assert mech.pay_quit_factor(-0.2, 2.0) == approx(math.exp(0.4))  # below market: more quits
+    assert mech.pay_quit_factor(0.5, 0.0) == 1.0
+
+
+def test_applicants_per_vacancy() -> None:
+    # By hand: round(base * (1 + premium) ** elasticity * (1 - loss * fit_weight)), at least 1.
+    assert mech.applicants_per_vacancy(5.0, 0.0, 1.5, 0.0, 0.4) == 5
+    assert mech.applicants_per_vacancy(5.0, 0.0, 1.5, 1.0, 0.4) == 3
+    assert mech.applicants_per_vacancy(4.0, 0.5, 2.0, 0.0, 0.4) == 9  # 4 * 1.5 ** 2
+    assert mech.applicants_per_vacancy(4.0, 0.5, 2.0, 0.5, 0.4) == 7  # 9 * 0.8 = 7.2
+    assert mech.applicants_per_vacancy(1.0, 0.0, 1.0, 1.0, 1.0) == 1  # never fewer than one
+    assert isinstance(mech.applicants_per_vacancy(5.0, 0.0, 1.5, 0.0, 0.4), int)
+
+
+def test_time_to_fill_and_hiring_cost() -> None:
+    # By hand: base * (1 + premium) ** -elasticity * (1 + search_share * fit_weight).
+    assert mech.time_to_fill(30.0, 0.0, 1.0, 0.0, 0.5) == approx(30.0)
+    assert mech.time_to_fill(30.0, 1.0, 1.0, 0.0, 0.5) == approx(15.0)
+    assert mech.time_to_fill(30.0, 0.0, 1.0, 1.0, 0.5) == approx(45.0)
+    assert mech.time_to_fill(30.0, 1.0, 1.0, 1.0, 0.5) == approx(22.5)
+    # By hand: replacement share * (1 + search_share * fit_weight).
+    assert mech.hiring_cost_share(0.2, 0.5, 0.0) == approx(0.2)
+    assert mech.hiring_cost_share(0.2, 0.5, 1.0) == approx(0.3)
+    assert mech.hiring_cost_share(0.2, 0.5, 0.5) == approx(0.25)
+
+
+def test_coaching_hours_and_on_duty_share() -> None:
+    # By hand: consistency * hours per employee-year * employees / 365.
+    assert mech.coaching_hours_per_day(1.0, 52.0, 365.0) == approx(52.0)
+    assert mech.coaching_hours_per_day(0.5, 52.0, 365.0) == approx(26.0)
+    assert mech.coaching_hours_per_day(0.0, 52.0, 365.0) == 0.0
+    assert mech.coaching_hours_per_day(1.5, 52.0, 365.0) == approx(52.0)  # consistency clipped
+    # By hand: max(1 - shrinkage - coordination * orientation, 0.05).
+    assert mech.on_duty_share(0.3, 0.1, 0.0) == approx(0.7)
+    assert mech.on_duty_share(0.3, 0.1, 1.0) == approx(0.6)
+    assert mech.on_duty_share(0.3, 0.1, 0.5) == approx(0.65)
+    assert mech.on_duty_share(0.9, 0.2, 1.0) == 0.05  # floor
+
+
+pay_premium = st.floats(-0.5, 2.0)
+
+
+@SETTINGS
+@given(m1=pay_premium, m2=pay_premium, elast=st.floats(0.0, 5.0), args=quit_args)
+def test_more_pay_never_raises_quits(m1, m2, elast, args) -> None:
+    lo, hi = sorted((m1, m2))
+    f_lo, f_hi = mech.pay_quit_factor(lo, elast), mech.pay_quit_factor(hi, elast)
+    assert 0.0 < f_hi <= f_lo
+    a_lo, a_hi = list(args), list(args)
+    a_lo[5], a_hi[5] = f_lo, f_hi
+    assert mech.quit_probability(*a_hi) <= mech.quit_probability(*a_lo)
+
+
+hiring_args = dict(
+    m1=pay_premium,
+    m2=pay_premium,
+    w1=unit,
+    w2=unit,
+    elast=st.floats(0.0, 3.0),
+    share=st.floats(0.0, 1.0),
+)
+
+
+@SETTINGS
+@given(base=st.floats(0.0, 50.0), **hiring_args)
+def test_applicants_rise_with_pay_and_fall_with_fit_weight(base, m1, m2, w1, w2, elast, share) -> None:
+    m_lo, m_hi = sorted((m1, m2))
+    w_lo, w_hi = sorted((w1, w2))
+    n = mech.applicants_per_vacancy
+    assert 1 <= n(base, m_lo, elast, w1, share) <= n(base, m_hi, elast, w1, share)
+    assert 1 <= n(base, m1, elast, w_hi, share) <= n(base, m1, elast, w_lo, share)
+
+
+@SETTINGS
+@given(base=st.floats(1.0, 120.0), **hiring_args)
+def test_time_to_fill_falls_with_pay_and_rises_with_fit_weight(base, m1, m2, w1, w2, elast, share) -> None:
+    m_lo, m_hi = sorted((m1, m2))
+    w_lo, w_hi = sorted((w1, w2))
+    t = mech.time_to_fill
+    assert 0.0 < t(base, m_hi, elast, w1, share) <= t(base, m_lo, elast, w1, share)
+    assert t(base, m1, elast, w_lo, share) <= t(base, m1, elast, w_hi, share)
+    c = mech.hiring_cost_share
+    assert base / 1000.0 <= c(base / 1000.0, share, w_lo) <= c(base / 1000.0, share, w_hi)
+
+
+@SETTINGS
+@given(c=unit, hours=st.floats(0.0, 200.0), staff=st.floats(0.0, 5000.0))
+def test_coaching_hours_scale_linearly(c, hours, staff) -> None:
+    """Claim: coaching time is linear in consistency and in staff."""
+    full = mech.coaching_hours_per_day(1.0, hours, staff)
+    assert mech.coaching_hours_per_day(c, hours, staff) == approx(c * full, rel=1e-12, abs=1e-12)
+    assert mech.coaching_hours_per_day(c, hours, 2.0 * staff) == approx(
+        2.0 * mech.coaching_hours_per_day(c, hours, staff), rel=1e-12, abs=1e-12
+    )
+    assert mech.coaching_hours_per_day(c, hours, 0.0) == 0.0
+
+
+@SETTINGS
+@given(shrink=st.floats(0.0, 1.0), coord=st.floats(0.0, 1.0), o1=unit, o2=unit)
+def test_on_duty_share_falls_with_orientation_with_a_floor(shrink, coord, o1, o2) -> None:
+    lo, hi = sorted((o1, o2))
+    s_lo, s_hi = mech.on_duty_share(shrink, coord, lo), mech.on_duty_share(shrink, coord, hi)
+    assert 0.05 <= s_hi <= s_lo <= 1.0

@@ -21,11 +21,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
     "DAYS_PER_YEAR",
+    "SEGMENTS",
     "Scenario",
     "field_table",
     "format_value",
 ]
 
+
+#: Customer segments, in the order of their codes (0 regular, 1 price-sensitive, 2 opportunist).
+SEGMENTS: tuple[str, ...] = ("regular", "price_sensitive", "opportunist")
 
 #: The model's time scale: one step is a business day and the firm is open every day of the year.
 DAYS_PER_YEAR = 365.0
@@ -56,8 +60,8 @@ class Firm(Section):
     managers: int = P(4, 1, 500, "managers", "Managers: approve exceptions under approval gating, set the leadership example, supervise employees.")
     open_minutes_per_day: float = P(480.0, 60.0, 1440.0, "min/day", "Length of the service day: customers arrive uniformly over this window (a Poisson process).")
     shrinkage: float = P(0.30, 0.0, 0.9, "share of paid time", "Paid time not available for customers (breaks, meetings, admin, absence); contact-centre planning uses 30-35 %.")
-    wage_frontline_usd_per_year: float = P(38000.0, 0.0, 500000.0, "USD/employee/yr", "Loaded annual pay of a frontline employee.")
-    wage_back_office_usd_per_year: float = P(42000.0, 0.0, 500000.0, "USD/employee/yr", "Loaded annual pay of a back-office employee.")
+    wage_frontline_usd_per_year: float = P(38000.0, 0.0, 500000.0, "USD/employee/yr", "Local market wage (loaded annual pay) of a frontline employee; the firm pays it times 1 + pay.premium.")
+    wage_back_office_usd_per_year: float = P(42000.0, 0.0, 500000.0, "USD/employee/yr", "Local market wage (loaded annual pay) of a back-office employee; the firm pays it times 1 + pay.premium.")
     wage_manager_usd_per_year: float = P(70000.0, 0.0, 1000000.0, "USD/manager/yr", "Loaded annual pay of a manager.")
     overhead_usd_per_frontline_day: float = P(225.0, 0.0, 1e6, "USD/planned frontline employee/day", "Fixed costs (rent, systems, goods handling) that no lever changes, scaled by the planned frontline headcount (9,000 USD/day at the default size).")
 
@@ -94,6 +98,7 @@ class Service(Section):
     time_cv: float = P(1.0, 0.05, 3.0, "coefficient of variation", "Variability of handle times (gamma distributed; 1 = exponential).")
     exception_time_min: float = P(6.0, 0.0, 240.0, "min", "Extra frontline time to handle an exception (listen, decide, document).")
     data_access: float = P(0.5, 0.0, 1.0, "index [0,1]", "Frontline access to customer data: 1 cuts handle time by 20 % and raises resolution.")
+    data_cost_usd_per_seat_year: float = P(1800.0, 0.0, 100000.0, "USD/frontline employee/yr", "Systems spend per frontline seat at data access 1 (scaled by data_access): CRM and case-history licences run about 1,200-2,000 USD a seat a year.")
     base_resolution: float = P(0.68, 0.0, 1.0, "probability", "Probability an average, fully ramped, moderately engaged employee resolves a contact; first-contact resolution of about 70 % is typical.")
     target_occupancy: float = P(0.85, 0.3, 1.0, "share of available time", "Occupancy above which staff feel pressure, cut corners and build up stress (75-85 % is sustainable; above 85-90 % for long, quality falls and attrition rises).")
 
@@ -107,6 +112,7 @@ class ServicePhilosophy(Section):
     handoff_delay_min: float = P(4.0, 0.0, 240.0, "min", "Mean transmission delay of a hand-off at zero internal orientation; falls by up to 70 % with orientation.")
     handoff_failure: float = P(0.25, 0.0, 0.95, "probability", "Probability a hand-off fails (rework) at zero internal orientation; falls by up to 80 % with orientation.")
     transfer_penalty: float = P(0.12, 0.0, 1.0, "share of experience", "Experience lost per failed hand-off (a transfer costs about 12 % in satisfaction, SQM).")
+    coordination_share: float = P(0.06, 0.0, 0.5, "share of paid time", "Paid time every employee spends on coordination and relationships along the chain at internal orientation 1 (scaled by orientation): it comes off the time available for work, on top of shrinkage (Gittell 2001: relational coordination takes meetings and shared time).")
 
 
 class Empowerment(Section):
@@ -116,7 +122,9 @@ class Empowerment(Section):
     discretion_limit_usd: float = P(100.0, 0.0, 1_000_000.0, "USD/case", "Largest recovery an employee may grant without approval under guidelines (Ritz-Carlton: up to 2,000 USD). Values above every claim act as 'no limit'.")
     autonomy_approval: float = P(0.2, 0.0, 1.0, "index [0,1]", "Felt autonomy of employees under approval gating.")
     autonomy_guidelines: float = P(0.9, 0.0, 1.0, "index [0,1]", "Felt autonomy under guidelines with a generous limit (scaled down for small limits).")
-    employee_detection: float = P(0.15, 0.0, 1.0, "probability", "Probability an employee deciding on the spot recognises an abusive claim and refuses it.")
+    employee_detection: float = P(0.15, 0.0, 1.0, "probability", "Probability that an employee of middling judgement (0.5) deciding on the spot recognises an abusive claim and refuses it; it scales with the employee's judgement (twice this at judgement 1).")
+    overgrant: float = P(0.8, 0.0, 5.0, "share of the grant", "Extra money an employee without judgement gives on the spot: a grant is generosity x claim x (1 + overgrant x (1 - judgement)); judgement comes from soft skill, culture fit and engagement.")
+    training_hours_per_hire: float = P(16.0, 0.0, 400.0, "h/hire", "Onboarding in the guidelines (cases, limits, judgement) for each hire, at full discretion (scaled by the discretion the guidelines give; none under approval gating).")
 
 
 class Recovery(Section):
@@ -155,16 +163,20 @@ class Leadership(Section):
 
     consistency: float = P(0.5, 0.0, 1.0, "index [0,1]", "How consistently managers model the firm's service values; each manager draws around it. Managers explain at least 70 % of engagement variance (Gallup).")
     consistency_sd: float = P(0.20, 0.0, 0.5, "index [0,1]", "Spread of consistency between managers.")
+    coaching_hours_per_employee_year: float = P(40.0, 0.0, 1000.0, "manager h/employee/yr", "Managers' time spent coaching and modelling the values, per employee and year, at consistency 1 (scaled by the managers' mean consistency): about an hour a week one to one; bought as extra managers' hours (Gittell 2001: Southwest's narrow spans of supervision).")
 
 
 class Hiring(Section):
     """Who is hired: for skill or for culture fit."""
 
     fit_weight: float = P(0.3, 0.0, 1.0, "weight [0,1]", "Selection weight on culture fit versus technical skill (0 = skill only, 1 = culture fit only).")
-    applicants_per_vacancy: int = P(5, 1, 200, "applicants", "Applicants screened per vacancy: the best on the weighted score is hired.")
-    time_to_fill_days: float = P(34.0, 0.0, 365.0, "days", "Mean days from a quit to the new hire's first day (26-42 days, SHRM 2016).")
-    replacement_cost_share: float = P(0.18, 0.0, 2.0, "share of annual pay", "Hiring and onboarding cost of one hire (16-21 % of annual pay, Boushey & Glynn 2012).")
-    ramp_days: float = P(91.0, 0.0, 730.0, "days", "Days for a new hire to reach full productivity (about 13 weeks in contact centres).")
+    applicants_per_vacancy: int = P(5, 1, 200, "applicants", "Qualified applicants screened per vacancy at the market wage when hiring for skill: the best on the weighted score is hired (pay and hiring for fit change the number).")
+    time_to_fill_days: float = P(34.0, 0.0, 365.0, "days", "Mean days from a quit to the new hire's first day at the market wage when hiring for skill (26-42 days, SHRM 2016).")
+    replacement_cost_share: float = P(0.18, 0.0, 2.0, "share of annual pay", "Hiring and onboarding cost of one hire when hiring for skill (16-21 % of annual pay, Boushey & Glynn 2012).")
+    ramp_days: float = P(91.0, 0.0, 730.0, "days", "Days for a new hire of middling technical skill (0.5) to reach full productivity in scripted work under approval gating (about 13 weeks in contact centres); less skilled hires take longer.")
+    ramp_discretion_days: float = P(42.0, 0.0, 730.0, "days", "Extra ramp-up days when the job carries full discretion (scaled by the discretion the guidelines give): simple scripted work is learnt faster.")
+    fit_search_share: float = P(0.4, 0.0, 5.0, "share at fit weight 1", "Hiring for fit takes longer searches and costs more (structured interviews, assessments): time to fill and hiring cost times 1 + this x fit_weight.")
+    fit_applicant_loss: float = P(0.3, 0.0, 0.9, "share at fit weight 1", "Hiring for fit screens out more of the applicants: qualified applicants per vacancy times 1 - this x fit_weight.")
     hero_share: float = P(0.0, 0.0, 1.0, "share of frontline", "Share of frontline employees who are 'service heroes' (skill and soft skill near the top).")
 
 
@@ -175,9 +187,21 @@ class Training(Section):
     soft_skill_share: float = P(0.3, 0.0, 1.0, "share of hours", "Share of training hours on soft skills (empathy, relationships); the rest is technical and product knowledge.")
     ongoing_support: float = P(0.3, 0.0, 1.0, "index [0,1]", "Coaching and refreshers that sustain training gains (1 = no decay; 0 = half of a gain lost in 6.5-13 months, Arthur et al. 1998).")
     gain_per_100h: float = P(0.25, 0.0, 1.0, "skill points/100 h", "Skill gain per 100 training hours for an employee at zero skill (diminishing as skill approaches 1).")
-    cost_usd_per_hour: float = P(30.0, 0.0, 1000.0, "USD/h", "Direct cost of one training hour (trainer, materials), on top of the trainee's paid time.")
+    cost_usd_per_hour: float = P(30.0, 0.0, 1000.0, "USD/h", "Direct cost of one technical training hour (trainer, materials), on top of the trainee's paid time.")
+    soft_cost_ratio: float = P(1.5, 0.0, 10.0, "ratio", "Direct cost of a soft-skill training hour relative to a technical one (facilitators, role play, small groups).")
+    soft_gain_ratio: float = P(0.6, 0.0, 2.0, "ratio", "Skill gained per soft-skill training hour relative to a technical one: scripted technical content is learnt faster.")
+    support_hours_per_year: float = P(24.0, 0.0, 400.0, "h/employee/yr", "Coaching and refresher hours per employee and year at ongoing support 1 (scaled by ongoing_support): paid time plus the direct cost per hour (not counted as formal training hours).")
     half_life_soft_days: float = P(198.0, 1.0, 3650.0, "days", "Half-life of soft-skill (accuracy-like) training gains without support (6.5 months).")
     half_life_technical_days: float = P(396.0, 1.0, 3650.0, "days", "Half-life of technical (speed-like) training gains without support (13 months).")
+
+
+class Pay(Section):
+    """Pay relative to the local market wage."""
+
+    premium: float = P(0.0, -0.3, 1.0, "share of market wage", "Pay above (below, if negative) the local market wage, for frontline and back-office staff (Costco paid about 40-72 % more than Sam's Club, Cascio 2006).")
+    quit_elasticity: float = P(1.2, 0.0, 10.0, "log-hazard per unit of premium", "Quit hazard times exp(-quit_elasticity x premium): Costco's 17 % against Sam's Club's 44 % turnover at 40-72 % higher pay (Cascio 2006), part of it people first.")
+    applicant_elasticity: float = P(1.5, 0.0, 10.0, "elasticity", "Qualified applicants per vacancy times (1 + premium) ** applicant_elasticity: better pay draws a larger pool, so better hires.")
+    fill_elasticity: float = P(1.0, 0.0, 10.0, "elasticity", "Time to fill times (1 + premium) ** -fill_elasticity: better pay fills vacancies faster.")
 
 
 class PeopleFirst(Section):
@@ -224,7 +248,7 @@ class Loyalty(Section):
     churn_per_year: float = P(0.12, 0.0, 5.0, "churn/customer/yr", "Annual churn hazard at the reference satisfaction and no price premium (banks about 10 %, telecom 10-20 %, retail 24 %).")
     reference_satisfaction: float = P(0.8, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at which the churn hazard equals churn_per_year.")
     churn_slope: float = P(6.0, 0.0, 30.0, "log-hazard per satisfaction unit", "How steeply churn falls with satisfaction.")
-    price_elasticity: float = P(3.0, 0.0, 30.0, "hazard ratio per premium unit", "Rise in the churn hazard per unit of price premium for a fully price-sensitive customer.")
+    price_elasticity: float = P(8.0, 0.0, 50.0, "log-hazard per unit of overcharge", "Churn hazard times exp(price_elasticity x sensitivity x (premium - willingness to pay)) when the price exceeds what the experience is worth to the customer; a bargain lowers it at a rate divided by loss aversion (2.25).")
     promoter_threshold: float = P(0.85, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at or above which a customer is a promoter (recommend 9-10).")
     detractor_threshold: float = P(0.65, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction below which a customer is a detractor (recommend 0-6).")
     referrals_per_promoter_year: float = P(0.25, 0.0, 10.0, "new customers/promoter/yr", "New customers each promoter brings per year.")
@@ -233,11 +257,26 @@ class Loyalty(Section):
 
 
 class Pricing(Section):
-    """Price and revenue."""
+    """Price, revenue and what an experience is worth to a customer."""
 
-    revenue_per_contact_usd: float = P(17.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at base price.")
-    price_premium: float = P(0.0, 0.0, 1.0, "share of base price", "Price premium over competitors (customers say they would pay up to 16 % more for a great experience, PwC 2018).")
-    value_weight: float = P(0.5, 0.0, 5.0, "experience lost per unit of premium x sensitivity", "How much the price paid lowers an encounter's experience (value for money): 1 - weight x premium x price sensitivity.")
+    revenue_per_contact_usd: float = P(17.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at the market price.")
+    price_premium: float = P(0.0, -0.3, 1.0, "share of market price", "Price premium over competitors; negative is a discount (Southwest, Costco). Customers pay it only as far as their experience is worth it (see wtp_max).")
+    value_weight: float = P(0.5, 0.0, 5.0, "experience lost per unit of overcharge x sensitivity", "How much paying more than the experience is worth lowers an encounter's experience: 1 - weight x sensitivity x (premium - willingness to pay), when positive.")
+    wtp_max: float = P(0.16, 0.0, 1.0, "share of market price", "Willingness to pay above the market price for a great experience (customers say up to 16 %, PwC 2018); none for a poor one.")
+    wtp_floor_satisfaction: float = P(0.65, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at or below which a customer is willing to pay no premium (a detractor's experience is worth nothing extra).")
+    wtp_full_satisfaction: float = P(0.9, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at or above which a customer is willing to pay the full wtp_max (linear in between).")
+
+
+class Market(Section):
+    """A finite market that remembers: prospects, lost customers, reputation."""
+
+    size: int = P(20000, 0, 100_000_000, "people", "Potential customers in the firm's market (customers, prospects and those lost to competitors); the prospects that referrals and marketing can convert are what is left.")
+    win_back_share: float = P(0.2, 0.0, 1.0, "share of churned customers", "Share of churned customers who stay within reach (back among the prospects); the rest go to competitors and are lost to the firm until memory_days have passed.")
+    memory_days: float = P(1825.0, 1.0, 36500.0, "days", "Time constant with which lost customers drift back among the prospects (they forget, competitors disappoint them).")
+    reputation_days: float = P(90.0, 1.0, 3650.0, "days", "Time constant of the firm's reputation: the mean satisfaction of its customers as word of mouth carries it to prospects.")
+    cac_reputation_slope: float = P(4.0, 0.0, 30.0, "log-cost per satisfaction unit", "Cost of acquiring a customer times exp(-slope x (reputation - loyalty.reference_satisfaction)): a firm with a good name converts prospects more cheaply.")
+    conversion_elasticity: float = P(8.0, 0.0, 50.0, "log-conversion per unit of overcharge", "Referrals and paid conversions times exp(-elasticity x mean sensitivity x (premium - willingness to pay at the reputation)): prospects judge the price by what the firm's customers say its experience is worth (bargains help at a rate divided by loss aversion).")
+    expectation_weight: float = P(0.5, 0.0, 1.0, "weight", "How far a new customer's initial satisfaction is set by the firm's reputation instead of customers.initial_satisfaction.")
 
 
 class Marketing(Section):
@@ -246,8 +285,8 @@ class Marketing(Section):
     paid_acquisition_share_per_year: float = P(0.02, 0.0, 10.0, "new customers/initial customer/yr", "Always-on (brand) marketing: customers bought each year as a share of the initial customer base, whatever the gap to target (Poisson).")
     growth_target_per_year: float = P(0.0, -0.5, 1.0, "share/yr", "Growth of the customer base the firm aims for (0 = hold the initial base); marketing buys the rest of the gap that referrals leave.")
     catch_up_days: float = P(30.0, 1.0, 3650.0, "days", "Marketing buys the gap between the target and the active base at this pace (gap / catch_up_days customers a day).")
-    max_paid_share_per_year: float = P(0.5, 0.0, 10.0, "new customers/initial customer/yr", "Marketing budget cap: at most this share of the initial base bought per year to close the gap.")
-    acquisition_cost_usd: float = P(600.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer: 5-25x the cost of keeping one.")
+    max_paid_share_per_year: float = P(0.5, 0.0, 10.0, "new customers/initial customer/yr", "Marketing budget cap: the spend that buys this share of the initial base per year at the base acquisition cost; a poor reputation or a depleted market buys fewer with it.")
+    acquisition_cost_usd: float = P(600.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer at a neutral reputation in an untouched market: 5-25x the cost of keeping one. It rises as the prospects run out and as the reputation falls.")
 
 
 class Budget(Section):
@@ -300,11 +339,13 @@ class Scenario(BaseModel):
     leadership: Leadership = Leadership()
     hiring: Hiring = Hiring()
     training: Training = Training()
+    pay: Pay = Pay()
     people_first: PeopleFirst = PeopleFirst()
     engagement: Engagement = Engagement()
     turnover: Turnover = Turnover()
     loyalty: Loyalty = Loyalty()
     pricing: Pricing = Pricing()
+    market: Market = Market()
     marketing: Marketing = Marketing()
     budget: Budget = Budget()
     erosion: Erosion = Erosion()
@@ -324,6 +365,17 @@ class Scenario(BaseModel):
             raise ValueError(
                 f"loyalty.detractor_threshold = {lo.detractor_threshold:g} exceeds "
                 f"loyalty.promoter_threshold = {lo.promoter_threshold:g}; allowed: detractor <= promoter"
+            )
+        pr = self.pricing
+        if pr.wtp_floor_satisfaction >= pr.wtp_full_satisfaction:
+            raise ValueError(
+                f"pricing.wtp_floor_satisfaction = {pr.wtp_floor_satisfaction:g} is not below "
+                f"pricing.wtp_full_satisfaction = {pr.wtp_full_satisfaction:g}; allowed: floor < full"
+            )
+        if self.market.size < c.initial:
+            raise ValueError(
+                f"market.size = {self.market.size} is smaller than customers.initial = {c.initial}; "
+                "allowed: a market at least as large as the initial customer base"
             )
         return self
 

@@ -1,18 +1,22 @@
 """The reference engine: a Mesa model whose step is one business day.
 
-Order of one step (``FirmModel.step``), as in docs/ODD.md section 3:
+Order of one step (``FirmModel.step``), as in docs/ODD.md section 3; each
+phase is one method, named as the numba engine's kernel for the same phase
+(``simulation.engines.numba_engine.model``), so the two read side by side:
 
-1. morning: reset the day's counters, pick who is on duty (shrinkage),
-   update ramp-up, draw today's contacts (Poisson per customer, plus
-   yesterday's unresolved repeats) at uniform times over the opening hours;
-2. the service day in SimPy (:mod:`.service_day`);
-3. customers: churn, then referrals and paid acquisition;
-4. employees: stress, engagement, training and its decay, quits;
-5. vacancies: open ones are filled when due (a hiring freeze holds them open
-   while the role is staffed at or above the minimum staffing share);
-6. firm: work pressure, corner cutting and the service standard; ledgers;
-   the budget rule;
-7. the day's row of metrics.
+1. ``_morning``: reset the day's counters, update ramp-up, pick who is on
+   duty (shrinkage and coordination time), draw today's contacts (Poisson
+   per customer, plus yesterday's unresolved repeats) at uniform times over
+   the opening hours;
+2. ``_service_day``: the service day in SimPy (:mod:`.service_day`);
+3. ``_customers``: churn, then referrals and paid acquisition from a finite
+   market that remembers (prospects, lost customers, reputation);
+4. ``_employees``: stress, engagement, training and its decay, then quits;
+5. ``_vacancies``: open ones are filled when due (a hiring freeze holds them
+   open while the role is staffed at or above the minimum staffing share);
+6. ``_firm``: work pressure, corner cutting and the service standard;
+7. ``_ledger``: revenue and costs by category, then the budget rule;
+8. ``_record``: the day's row of metrics.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from simulation.engines.mesa_engine.service_day import (
 )
 from simulation.metrics import COST_CATEGORIES
 from simulation.rng import streams
-from simulation.scenario.schema import Scenario
+from simulation.scenario.schema import SEGMENTS, Scenario
 
 __all__ = ["FirmModel"]
 
@@ -78,7 +82,16 @@ class FirmModel(mesa.Model):
         self.rows: list[dict[str, float]] = []
 
         self.guidelines = s.empowerment.mode == "guidelines"
+        self.discretion = mech.discretion_index(self.guidelines, s.empowerment.discretion_limit_usd)
         self.autonomy = self._autonomy(gate_share=0.0)
+        self.pay_factor = mech.pay_quit_factor(s.pay.premium, s.pay.quit_elasticity)
+        self.applicants = mech.applicants_per_vacancy(
+            s.hiring.applicants_per_vacancy,
+            s.pay.premium,
+            s.pay.applicant_elasticity,
+            s.hiring.fit_weight,
+            s.hiring.fit_applicant_loss,
+        )
         self.planned_frontline = round(s.firm.frontline * (1.0 + s.people_first.staffing_buffer * s.people_first.level))
         self.planned_back_office = s.firm.back_office
 
@@ -91,6 +104,11 @@ class FirmModel(mesa.Model):
         self.budget_cut = False
         self.abuse_grant_rate = 0.0
         self.vacancies: list[list] = []  # [role, due_day]
+        # The market: prospects within reach, customers lost to competitors, the firm's reputation.
+        self.initial_prospects = float(s.market.size - s.customers.initial)
+        self.prospects = self.initial_prospects
+        self.lost = 0.0
+        self.reputation = s.customers.initial_satisfaction
 
         self.managers = [
             Manager(self, mech.clip01(float(init.normal(s.leadership.consistency, s.leadership.consistency_sd))))
@@ -138,7 +156,7 @@ class FirmModel(mesa.Model):
     def _add_employee(self, role: str, rng: np.random.Generator, tenure: float, initial: bool) -> Employee:
         s = self.scenario
         technical, soft, fit = mech.hire_draw(
-            rng, s.hiring.fit_weight, s.hiring.applicants_per_vacancy, s.hiring.hero_share if role == FRONTLINE else 0.0
+            rng, s.hiring.fit_weight, self.applicants, s.hiring.hero_share if role == FRONTLINE else 0.0
         )
         manager = self._least_loaded_manager()
         emp = Employee(self, role, technical, soft, fit, 0.5, manager, tenure)
@@ -150,7 +168,7 @@ class FirmModel(mesa.Model):
         if initial:
             for _ in range(int(min(tenure, 730))):
                 self._train(emp, s.training.hours_per_year / mech.DAYS_PER_YEAR)
-        emp.productivity = mech.ramp_productivity(emp.tenure_days, s.hiring.ramp_days)
+        emp.productivity = self._productivity(emp)
         (self.frontline if role == FRONTLINE else self.back_office).append(emp)
         return emp
 
@@ -181,6 +199,12 @@ class FirmModel(mesa.Model):
             e.weight_overload,
         )
 
+    def _productivity(self, emp: Employee) -> float:
+        """Ramp-up productivity: slower for less skilled hires and for jobs with discretion."""
+        h = self.scenario.hiring
+        ramp = mech.ramp_days(h.ramp_days, h.ramp_discretion_days, self.discretion, emp.technical_innate)
+        return mech.ramp_productivity(emp.tenure_days, ramp)
+
     def _train(self, emp: Employee, hours: float) -> None:
         t = self.scenario.training
         soft_h = hours * t.soft_skill_share
@@ -194,62 +218,34 @@ class FirmModel(mesa.Model):
             t.gain_per_100h,
         )
         emp.soft_trained = mech.train_skill(
-            emp.soft_innate, emp.soft_trained, soft_h, t.half_life_soft_days, t.ongoing_support, t.gain_per_100h
+            emp.soft_innate,
+            emp.soft_trained,
+            soft_h,
+            t.half_life_soft_days,
+            t.ongoing_support,
+            t.gain_per_100h * t.soft_gain_ratio,
         )
 
     # ------------------------------------------------------------------ step
 
     def step(self) -> None:
-        """Simulate one business day."""
-        s = self.scenario
-        rng_emp = self.streams["employees"]
-        # 1. Morning.
-        for emp in self.frontline + self.back_office:
-            emp.reset_day()
-            emp.productivity = mech.ramp_productivity(emp.tenure_days, s.hiring.ramp_days)
-        on_front = self._rota(self.frontline, rng_emp)
-        on_back = self._rota(self.back_office, rng_emp)
-        contacts = self._draw_contacts()
-        gate_share = 0.0
-        if self.guidelines and s.scale.control_drift > 0.0 and self.initial_customers > 0 and self.customers:
-            growth = math.log(max(len(self.customers), 1) / self.initial_customers)
-            gate_share = min(1.0, s.scale.control_drift * max(growth, 0.0))
-        params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
-        self.autonomy = self._autonomy(gate_share)
-        manager_servers = max(1, round(len(self.managers) * s.managers.availability))
-
-        # 2. The service day.
-        trace: list | None = [] if self.trace_day == self.day else None
-        stats = run_service_day(params, contacts, on_front, on_back, manager_servers, self.streams, trace)
-        if trace is not None:
-            self.trace = trace
-
-        # 3. Customers.
-        churned = self._churn()
-        referrals, paid = self._acquire(stats)
-
-        # 4-5. Employees and vacancies.
-        training_hours = self._update_employees()
-        quits, quits_early = self._quits()
-        hires, hiring_cost = self._fill_vacancies()
-
-        # 6. Firm.
-        occupancy = self._occupancy(on_front)
-        self._update_standard(occupancy)
-        costs, revenue = self._ledger(stats, training_hours, hiring_cost, paid)
-        profit = revenue - costs["total"]
-        self._budget_rule(revenue, profit)
-
-        # 7. Metrics.
+        """Simulate one business day, phase by phase."""
+        on_front, contacts, gate_share = self._morning()
+        stats = self._service_day(on_front, contacts, gate_share)
+        churned, referrals, paid, acquisition_cost = self._customers(stats)
+        training_hours, quits, quits_early = self._employees()
+        hires, hiring_cost, self.onboarding_hours_today = self._vacancies()
+        training_hours += self.onboarding_hours_today
+        occupancy = self._firm(on_front)
+        costs, revenue = self._ledger(stats, training_hours, hiring_cost, acquisition_cost)
         self.rows.append(
-            self._row(
+            self._record(
                 stats,
                 churned,
                 referrals,
                 paid,
                 revenue,
                 costs,
-                profit,
                 quits,
                 quits_early,
                 hires,
@@ -263,12 +259,61 @@ class FirmModel(mesa.Model):
             emp.tenure_days += 1
         self.day += 1
 
+    def _morning(self) -> tuple[list[Employee], list[tuple[float, Customer, bool]], float]:
+        """Reset the day, ramp-up, the rota and today's contacts; returns who is on the frontline, the
+        contacts and the share of discretionary decisions re-gated by control drift."""
+        s = self.scenario
+        rng_emp = self.streams["employees"]
+        for emp in self.frontline + self.back_office:
+            emp.reset_day()
+            emp.productivity = self._productivity(emp)
+        on_front = self._rota(self.frontline, rng_emp)
+        self._rota(self.back_office, rng_emp)
+        contacts = self._draw_contacts()
+        gate_share = 0.0
+        if self.guidelines and s.scale.control_drift > 0.0 and self.initial_customers > 0 and self.customers:
+            growth = math.log(max(len(self.customers), 1) / self.initial_customers)
+            gate_share = min(1.0, s.scale.control_drift * max(growth, 0.0))
+        self.autonomy = self._autonomy(gate_share)
+        return on_front, contacts, gate_share
+
+    def _service_day(
+        self, on_front: list[Employee], contacts: list[tuple[float, Customer, bool]], gate_share: float
+    ) -> DayStats:
+        """The service day in SimPy (the event trace is kept on ``trace_day``)."""
+        s = self.scenario
+        params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
+        manager_servers = max(1, round(len(self.managers) * s.managers.availability))
+        on_back = [e for e in self.back_office if e.on_duty]
+        trace: list | None = [] if self.trace_day == self.day else None
+        stats = run_service_day(params, contacts, on_front, on_back, manager_servers, self.streams, trace)
+        if trace is not None:
+            self.trace = trace
+        return stats
+
+    def _customers(self, stats: DayStats) -> tuple[list[int], int, int, float]:
+        """Churn, then new customers from the market; returns churned by segment, referrals, paid and
+        the acquisition cost of the paid ones."""
+        churned = self._churn()
+        referrals, paid, cost = self._acquire(stats, sum(churned))
+        return churned, referrals, paid, cost
+
+    def _employees(self) -> tuple[float, int, int]:
+        """Stress, engagement and training, then quits; returns training hours, quits and early quits."""
+        training_hours = self._update_employees()
+        quits, quits_early = self._quits()
+        return training_hours, quits, quits_early
+
     def _rota(self, staff: list[Employee], rng: np.random.Generator) -> list[Employee]:
-        """Who is on duty today: a random share ``1 - shrinkage`` of the payroll."""
+        """Who is on duty today: a random share of the payroll (less shrinkage and coordination time)."""
         n = len(staff)
         if n == 0:
             return []
-        k = max(1, round(n * (1.0 - self.scenario.firm.shrinkage)))
+        s = self.scenario
+        share = mech.on_duty_share(
+            s.firm.shrinkage, s.service_philosophy.coordination_share, s.service_philosophy.internal_orientation
+        )
+        k = max(1, round(n * share))
         idx = np.sort(rng.choice(n, size=min(k, n), replace=False))
         chosen = [staff[i] for i in idx]
         for emp in chosen:
@@ -298,63 +343,108 @@ class FirmModel(mesa.Model):
         order = np.argsort(times, kind="stable")
         return [(float(times[i]), self.customers[owners[i]], bool(is_repeat[i])) for i in order]
 
-    def _churn(self) -> int:
+    def churn_probability(self, cust: Customer) -> float:
+        """Today's churn probability of a customer: satisfaction and the price against what the
+        customer's experience is worth to them."""
         s = self.scenario
-        lo = s.loyalty
+        lo, pr = s.loyalty, s.pricing
+        wtp = mech.willingness_to_pay(
+            cust.satisfaction, pr.wtp_max, pr.wtp_floor_satisfaction, pr.wtp_full_satisfaction
+        )
+        return mech.churn_probability(
+            cust.satisfaction,
+            pr.price_premium - wtp,
+            cust.sensitivity,
+            lo.churn_per_year,
+            lo.reference_satisfaction,
+            lo.churn_slope,
+            lo.price_elasticity,
+        )
+
+    def _churn(self) -> list[int]:
+        """Churn draws; returns the churned customers by segment."""
         rng = self.streams["churn"]
         u = rng.random(len(self.customers))
         stay = []
-        churned = 0
+        churned = [0, 0, 0]
         for cust, draw in zip(self.customers, u, strict=True):
-            p = mech.churn_probability(
-                cust.satisfaction,
-                s.pricing.price_premium,
-                cust.sensitivity,
-                lo.churn_per_year,
-                lo.reference_satisfaction,
-                lo.churn_slope,
-                lo.price_elasticity,
-            )
-            if draw < p:
-                churned += 1
+            if draw < self.churn_probability(cust):
+                churned[cust.segment] += 1
                 cust.remove()
             else:
                 stay.append(cust)
         self.customers = stay
         return churned
 
-    def _acquire(self, stats: DayStats) -> tuple[int, int]:
+    def _acquire(self, stats: DayStats, churned: int) -> tuple[int, int, float]:
+        """Referrals and paid acquisition from the market's prospects; returns referrals, paid and their cost.
+
+        Churned customers leave for the market first (most of them lost to competitors); new ones arrive
+        with expectations set partly by the firm's reputation.
+        """
         s = self.scenario
-        lo = s.loyalty
+        lo, mk, mkt, pr, c = s.loyalty, s.marketing, s.market, s.pricing, s.customers
         rng = self.streams["acquisition"]
-        promoters = sum(1 for c in self.customers if c.satisfaction >= lo.promoter_threshold)
-        detractors = sum(1 for c in self.customers if c.satisfaction < lo.detractor_threshold)
+        promoters = sum(1 for cu in self.customers if cu.satisfaction >= lo.promoter_threshold)
+        detractors = sum(1 for cu in self.customers if cu.satisfaction < lo.detractor_threshold)
+        conversion = mech.prospect_conversion(
+            pr.price_premium,
+            self.reputation,
+            mech.mean_sensitivity(
+                c.opportunist_share,
+                c.price_sensitive_share,
+                c.sensitivity_regular,
+                c.sensitivity_price_sensitive,
+                c.sensitivity_opportunist,
+            ),
+            mkt.conversion_elasticity,
+            pr.wtp_max,
+            pr.wtp_floor_satisfaction,
+            pr.wtp_full_satisfaction,
+        )
+        pool = self.prospects / max(self.initial_prospects, 1.0)
         rate = mech.referral_rate(
             promoters, detractors, lo.referrals_per_promoter_year, lo.deterrence_per_detractor_year
         )
-        referrals = int(rng.poisson(rate))
-        mk = s.marketing
+        referrals = int(rng.poisson(rate * pool * conversion))
         target = self.initial_customers * (1.0 + mk.growth_target_per_year) ** ((self.day + 1) / mech.DAYS_PER_YEAR)
         per_day = self.initial_customers / mech.DAYS_PER_YEAR
-        rate = mech.paid_acquisition_rate(
+        planned = mech.paid_acquisition_rate(
             len(self.customers) + referrals,
             target,
             mk.paid_acquisition_share_per_year * per_day,
             mk.catch_up_days,
             mk.max_paid_share_per_year * per_day,
         )
-        paid = int(rng.poisson(rate))
+        yield_ = mech.acquisition_yield(
+            self.prospects,
+            self.initial_prospects,
+            self.reputation,
+            lo.reference_satisfaction,
+            mkt.cac_reputation_slope,
+            conversion,
+        )
+        paid = int(rng.poisson(planned * yield_))
+        referrals, paid = mech.cap_to_prospects(referrals, paid, self.prospects)
+        cost_each = mk.acquisition_cost_usd / max(yield_, 1e-9)
         if stats.abusive_claims:
             today = stats.abusive_granted / stats.abusive_claims
             self.abuse_grant_rate = mech.smooth(self.abuse_grant_rate, today, ABUSE_MEMORY_DAYS)
         share = mech.new_opportunist_share(
-            s.customers.opportunist_share, s.recovery.generosity, self.abuse_grant_rate, lo.opportunist_attraction
+            c.opportunist_share, s.recovery.generosity, self.abuse_grant_rate, lo.opportunist_attraction
         )
+        sat_mean = mech.new_customer_satisfaction_mean(c.initial_satisfaction, self.reputation, mkt.expectation_weight)
+        self.acquisition_by_segment = [0.0, 0.0, 0.0]
         for i in range(referrals + paid):
             segment = self._draw_segment(rng, share)
-            sat = mech.beta_mean_sd(rng, s.customers.initial_satisfaction, s.customers.satisfaction_sd)
+            sat = mech.beta_mean_sd(rng, sat_mean, c.satisfaction_sd)
             self._add_customer(rng, segment, sat, referred=i < referrals)
-        return referrals, paid
+            if i >= referrals:
+                self.acquisition_by_segment[segment] += cost_each
+        self.prospects, self.lost = mech.market_update(
+            self.prospects, self.lost, churned, referrals + paid, mkt.win_back_share, mkt.memory_days
+        )
+        return referrals, paid, paid * cost_each
 
     def _update_employees(self) -> float:
         """Stress (on-duty staff), engagement (with the satisfaction mirror) and training; returns training hours."""
@@ -391,6 +481,7 @@ class FirmModel(mesa.Model):
             emp.fit,
             emp.stress,
             self.scenario.people_first.level,
+            self.pay_factor,
             t.base_quit_per_year,
             t.engagement_slope,
             t.fit_slope,
@@ -400,10 +491,22 @@ class FirmModel(mesa.Model):
             t.early_tenure_multiplier,
         )
 
+    def time_to_fill_days(self) -> float:
+        """Mean days to fill a vacancy under this scenario's pay and hiring policy."""
+        s = self.scenario
+        return mech.time_to_fill(
+            s.hiring.time_to_fill_days,
+            s.pay.premium,
+            s.pay.fill_elasticity,
+            s.hiring.fit_weight,
+            s.hiring.fit_search_share,
+        )
+
     def _quits(self) -> tuple[int, int]:
         """Quit draws; returns all quits and those in the early-tenure window. Each quit opens a vacancy."""
-        s, t = self.scenario, self.scenario.turnover
+        t = self.scenario.turnover
         rng = self.streams["employees"]
+        fill_days = self.time_to_fill_days()
         quits = early = 0
         for role, staff in ((FRONTLINE, self.frontline), (BACK_OFFICE, self.back_office)):
             stay = []
@@ -415,9 +518,7 @@ class FirmModel(mesa.Model):
                     early += int(emp.tenure_days < t.early_tenure_days)
                     emp.manager.reports -= 1
                     emp.remove()
-                    due = self.day + float(
-                        self.streams["hiring"].gamma(VACANCY_SHAPE, s.hiring.time_to_fill_days / VACANCY_SHAPE)
-                    )
+                    due = self.day + float(self.streams["hiring"].gamma(VACANCY_SHAPE, fill_days / VACANCY_SHAPE))
                     self.vacancies.append([role, due])
                 else:
                     stay.append(emp)
@@ -427,8 +528,9 @@ class FirmModel(mesa.Model):
                 self.back_office = stay
         return quits, early
 
-    def _fill_vacancies(self) -> tuple[int, float]:
-        """Hire into vacancies that are due; returns the hires and their hiring and onboarding cost."""
+    def _vacancies(self) -> tuple[int, float, float]:
+        """Hire into vacancies that are due; returns the hires, their hiring cost and their onboarding
+        hours in the guidelines."""
         s = self.scenario
         rng = self.streams["hiring"]
         hires, cost = 0, 0.0
@@ -436,6 +538,8 @@ class FirmModel(mesa.Model):
         planned = {FRONTLINE: self.planned_frontline, BACK_OFFICE: self.planned_back_office}
         staffed = {FRONTLINE: len(self.frontline), BACK_OFFICE: len(self.back_office)}
         freeze = self.budget_cut and s.budget.hiring_freeze
+        h = s.hiring
+        cost_share = mech.hiring_cost_share(h.replacement_cost_share, h.fit_search_share, h.fit_weight)
         for role, due in self.vacancies:
             # A freeze holds due vacancies open, but never below the minimum staffing share.
             frozen = freeze and staffed[role] >= s.budget.min_staffing_share * planned[role]
@@ -443,22 +547,22 @@ class FirmModel(mesa.Model):
                 staffed[role] += 1
                 self._add_employee(role, rng, 0.0, initial=False)
                 hires += 1
-                cost += self._annual_pay(role) * s.hiring.replacement_cost_share
+                cost += self._annual_pay(role) * cost_share
             else:
                 # A freeze pauses recruiting: a frozen vacancy's time to fill stands still (its due day moves on
                 # with the calendar), so it still takes the rest of that time once the freeze lifts.
                 still_open.append([role, due + 1.0 if frozen else due])
         self.vacancies = still_open
-        return hires, cost
+        return hires, cost, hires * s.empowerment.training_hours_per_hire * self.discretion
 
-    def _occupancy(self, on_front: list[Employee]) -> float:
-        if not on_front:
-            return 0.0
-        return sum(e.busy_min for e in on_front) / (len(on_front) * self.scenario.firm.open_minutes_per_day)
-
-    def _update_standard(self, occupancy: float) -> None:
-        """Work pressure, corner cutting and the sticky erosion of the service standard."""
+    def _firm(self, on_front: list[Employee]) -> float:
+        """Work pressure, corner cutting and the sticky erosion of the service standard; returns occupancy."""
         er = self.scenario.erosion
+        occupancy = (
+            sum(e.busy_min for e in on_front) / (len(on_front) * self.scenario.firm.open_minutes_per_day)
+            if on_front
+            else 0.0
+        )
         # The load at the standard's pace: what occupancy would be without today's corner cutting.
         demanded = occupancy * self.service_standard / max(self.time_factor, 1e-9)
         self.pressure = mech.smooth(self.pressure, demanded / self.scenario.service.target_occupancy, er.pressure_days)
@@ -467,43 +571,63 @@ class FirmModel(mesa.Model):
         self.time_factor = mech.time_factor(
             self.service_standard, self.pressure, er.time_elasticity, er.min_time_factor
         )
+        return occupancy
 
     def _ledger(
-        self, stats: DayStats, training_hours: float, hiring_cost: float, paid: int
+        self, stats: DayStats, training_hours: float, hiring_cost: float, acquisition_cost: float
     ) -> tuple[dict[str, float], float]:
+        """Revenue and the day's costs by category, then the budget rule; returns the costs and revenue."""
         s = self.scenario
-        f = s.firm
+        f, t, sp = s.firm, s.training, s.service_philosophy
         per_day = 1.0 / mech.DAYS_PER_YEAR
-        wages_front = len(self.frontline) * f.wage_frontline_usd_per_year * per_day
-        wages_back = len(self.back_office) * f.wage_back_office_usd_per_year * per_day
+        pay = 1.0 + s.pay.premium
+        wages_front = len(self.frontline) * f.wage_frontline_usd_per_year * pay * per_day
+        wages_back = len(self.back_office) * f.wage_back_office_usd_per_year * pay * per_day
         wages_mgr = len(self.managers) * f.wage_manager_usd_per_year * per_day
-        mgr_per_min = f.wage_manager_usd_per_year * per_day / f.open_minutes_per_day
-        manager_time = min(stats.manager_min * mgr_per_min, wages_mgr)
+        hours_per_day = f.open_minutes_per_day / 60.0
+        mgr_per_hour = f.wage_manager_usd_per_year * per_day / hours_per_day
+        manager_time = min(stats.manager_min / 60.0 * mgr_per_hour, wages_mgr)
         n_staff = len(self.frontline) + len(self.back_office)
-        mean_wage_hour = ((wages_front + wages_back) / n_staff / (f.open_minutes_per_day / 60.0)) if n_staff else 0.0
-        trainee_time = training_hours * mean_wage_hour
+        mean_wage_hour = ((wages_front + wages_back) / n_staff / hours_per_day) if n_staff else 0.0
+        # Training: formal hours (soft-skill hours cost more), onboarding in the guidelines and ongoing support.
+        support_hours = n_staff * t.ongoing_support * t.support_hours_per_year * per_day
+        soft_hours = (training_hours - self.onboarding_hours_today) * t.soft_skill_share
+        trainee_time = (training_hours + support_hours) * mean_wage_hour
+        direct = t.cost_usd_per_hour * (training_hours + support_hours + soft_hours * (t.soft_cost_ratio - 1.0))
+        coordination = sp.coordination_share * sp.internal_orientation * (wages_front + wages_back)
+        consistency = float(np.mean([m.consistency for m in self.managers])) if self.managers else 0.0
+        coaching = (
+            mech.coaching_hours_per_day(consistency, s.leadership.coaching_hours_per_employee_year, n_staff)
+            * mgr_per_hour
+        )
         costs = {
-            "labour": wages_front + wages_back + wages_mgr - manager_time - trainee_time,
-            "training": trainee_time + training_hours * s.training.cost_usd_per_hour,
+            "labour": wages_front + wages_back + wages_mgr - manager_time - trainee_time - coordination,
+            "training": trainee_time + direct,
             "hiring": hiring_cost,
             "recovery": stats.recovery_usd,
             "abuse": stats.abuse_usd,
             "compliance": stats.breaches * s.compliance.breach_penalty_usd,
             "manager_time": manager_time,
-            "acquisition": paid * s.marketing.acquisition_cost_usd,
+            "coaching": coaching,
+            "coordination": coordination,
+            "systems": len(self.frontline) * s.service.data_access * s.service.data_cost_usd_per_seat_year * per_day,
+            "acquisition": acquisition_cost,
             "wellbeing": n_staff * s.people_first.level * s.people_first.wellbeing_usd_per_employee_year * per_day,
             "overhead": f.overhead_usd_per_frontline_day * f.frontline,
         }
         costs["total"] = sum(costs[k] for k in COST_CATEGORIES)
         # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
-        revenue = (
-            (stats.served - stats.served_repeats) * s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
-        )
+        price = s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
+        self.revenue_by_segment = [n * price for n in stats.served_fresh_by_segment]
+        revenue = (stats.served - stats.served_repeats) * price
+        self._budget_rule(revenue, revenue - costs["total"])
         return costs, revenue
 
     def _annual_pay(self, role: str) -> float:
+        """What the firm pays one employee of a role a year (the market wage times 1 + pay premium)."""
         f = self.scenario.firm
-        return f.wage_frontline_usd_per_year if role == FRONTLINE else f.wage_back_office_usd_per_year
+        market = f.wage_frontline_usd_per_year if role == FRONTLINE else f.wage_back_office_usd_per_year
+        return market * (1.0 + self.scenario.pay.premium)
 
     def _budget_rule(self, revenue: float, profit: float) -> None:
         b = self.scenario.budget
@@ -512,43 +636,46 @@ class FirmModel(mesa.Model):
         margin = self.profit_smooth / self.revenue_smooth if self.revenue_smooth > 0 else -1.0
         self.budget_cut = bool(b.cost_cutting and margin < b.target_margin)
 
-    def _row(
+    def _record(
         self,
         st: DayStats,
-        churned: int,
+        churned: list[int],
         referrals: int,
         paid: int,
         revenue: float,
         costs: dict[str, float],
-        profit: float,
         quits: int,
         quits_early: int,
         hires: int,
         occupancy: float,
         training_hours: float,
     ) -> dict[str, float]:
+        """The day's row of metrics; also moves the reputation toward today's mean satisfaction."""
         lo = self.scenario.loyalty
         n = len(self.customers)
         sat = np.fromiter((c.satisfaction for c in self.customers), dtype=float, count=n)
+        segment = np.fromiter((c.segment for c in self.customers), dtype=np.int64, count=n)
         promoters = float((sat >= lo.promoter_threshold).sum())
         detractors = float((sat < lo.detractor_threshold).sum())
+        if n:
+            self.reputation = mech.smooth(self.reputation, float(sat.mean()), self.scenario.market.reputation_days)
         staff = self.frontline + self.back_office
         eng = np.fromiter((e.engagement for e in staff), dtype=float, count=len(staff))
         row: dict[str, float] = {
             "active_customers": n,
-            "churned": churned,
+            "churned": sum(churned),
             "new_customers": referrals + paid,
             "referrals": referrals,
             "satisfaction_mean": float(sat.mean()) if n else float("nan"),
             "nps": mech.net_promoter_score(promoters, detractors, n),
-            "opportunist_share": sum(1 for c in self.customers if c.segment == OPPORTUNIST) / n if n else 0.0,
+            "opportunist_share": float((segment == OPPORTUNIST).sum()) / n if n else 0.0,
             "contacts": st.contacts,
             "served": st.served,
             "abandoned": st.abandoned,
             "revenue": revenue,
             **{f"cost_{k}": costs[k] for k in COST_CATEGORIES},
             "cost_total": costs["total"],
-            "profit": profit,
+            "profit": revenue - costs["total"],
             "employees": len(staff),
             "frontline": len(self.frontline),
             "quits": quits,
@@ -574,7 +701,16 @@ class FirmModel(mesa.Model):
             "training_hours": training_hours,
             "service_standard": self.service_standard,
             "budget_cut": float(self.budget_cut),
+            "prospects": self.prospects,
+            "reputation": self.reputation,
         }
+        for code, seg in enumerate(SEGMENTS):
+            row[f"active_{seg}"] = int((segment == code).sum())
+            row[f"churned_{seg}"] = churned[code]
+            row[f"revenue_{seg}"] = self.revenue_by_segment[code]
+            row[f"contribution_{seg}"] = (
+                self.revenue_by_segment[code] - st.granted_usd_by_segment[code] - self.acquisition_by_segment[code]
+            )
         return row
 
     def run(self, days: int) -> None:

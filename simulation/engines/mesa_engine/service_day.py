@@ -75,6 +75,7 @@ class DayParams:
     discretion_limit_usd: float = 100.0
     gate_share: float = 0.0
     employee_detection: float = 0.15
+    overgrant: float = 0.8
     manager_response_min: float = 5.0
     approval_time_min: float = 4.0
     manager_strictness: float = 0.2
@@ -90,6 +91,9 @@ class DayParams:
     breach_p_gated: float = 0.0
     price_premium: float = 0.0
     value_weight: float = 0.5
+    wtp_max: float = 0.16
+    wtp_floor_satisfaction: float = 0.65
+    wtp_full_satisfaction: float = 0.9
 
 
 def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -> DayParams:
@@ -121,6 +125,7 @@ def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -
         discretion_limit_usd=em.discretion_limit_usd,
         gate_share=gate_share,
         employee_detection=em.employee_detection,
+        overgrant=em.overgrant,
         manager_response_min=s.managers.response_delay_min,
         approval_time_min=s.managers.approval_time_min,
         manager_strictness=s.managers.strictness,
@@ -136,6 +141,9 @@ def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -
         breach_p_gated=co.breach_probability * co.gated_factor if co.regulated else 0.0,
         price_premium=s.pricing.price_premium,
         value_weight=s.pricing.value_weight,
+        wtp_max=s.pricing.wtp_max,
+        wtp_floor_satisfaction=s.pricing.wtp_floor_satisfaction,
+        wtp_full_satisfaction=s.pricing.wtp_full_satisfaction,
     )
 
 
@@ -163,6 +171,10 @@ class DayStats:
     manager_min: float = 0.0
     experience_sum: float = 0.0
     end_min: float = 0.0  # time of the last departure or renege
+    # By customer segment (regular, price-sensitive, opportunist): served first contacts (they earn revenue)
+    # and money granted (recovery and abuse).
+    served_fresh_by_segment: list[int] = field(default_factory=lambda: [0, 0, 0])
+    granted_usd_by_segment: list[float] = field(default_factory=lambda: [0.0, 0.0, 0.0])
 
 
 def _gamma(rng: Any, mean: float, cv: float) -> float:
@@ -272,10 +284,10 @@ class _Day:
             st.exceptions += 1
             if abusive:
                 st.abusive_claims += 1
-            granted, delay = yield from self.decide(cid, abusive, claim)
+            granted, delay, amount = yield from self.decide(cid, abusive, claim, emp)
             if granted:
-                amount = p.generosity * claim
                 st.grants += 1
+                st.granted_usd_by_segment[cust.segment] += amount
                 if abusive:
                     # The opportunist got what it came for: no problem to recover from.
                     st.abuse_usd += amount
@@ -302,7 +314,8 @@ class _Day:
         )
         resolved = self.r_srv.random() < p_res and outcome != mech.UNRESOLVED
         factor = mech.problem_outcome_factor(outcome, claim > p.large_claim_usd, adequacy, delay, p.speed_scale_min)
-        factor *= mech.value_for_money(p.price_premium, cust.sensitivity, p.value_weight)
+        wtp = mech.willingness_to_pay(cust.satisfaction, p.wtp_max, p.wtp_floor_satisfaction, p.wtp_full_satisfaction)
+        factor *= mech.value_for_money(p.price_premium - wtp, cust.sensitivity, p.value_weight)
         experience = mech.experience_score(
             wait, pm, resolved, mech.courtesy(emp.soft, emp.engagement), failed, p.transfer_penalty, factor
         )
@@ -315,6 +328,8 @@ class _Day:
             worker.experience_sum += experience
         st.served += 1
         st.served_repeats += int(repeat)
+        if not repeat:
+            st.served_fresh_by_segment[cust.segment] += 1
         st.resolved += int(resolved)
         st.experience_sum += experience
         st.end_min = max(st.end_min, env.now)
@@ -350,19 +365,26 @@ class _Day:
             break
         return failed
 
-    def decide(self, cid: int, abusive: bool, claim: float):
-        """An exception: on the spot under guidelines, else through a manager."""
+    def decide(self, cid: int, abusive: bool, claim: float, emp: Any):
+        """An exception: on the spot under guidelines, else through a manager.
+
+        Returns whether it was granted, the delay to the decision (min) and the money granted.
+        """
         env, p, st = self.env, self.p, self.stats
         gated = (not p.guidelines) or claim > p.discretion_limit_usd
         if not gated and p.gate_share > 0.0 and self.r_appr.random() < p.gate_share:
             gated = True
         if not gated:
-            granted = not (abusive and self.r_exc.random() < p.employee_detection)
+            # The employee's judgement sets how often abuse is spotted and how much more than needed is given.
+            judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
+            granted = not (
+                abusive and self.r_exc.random() < mech.on_the_spot_detection(p.employee_detection, judgement)
+            )
             if granted and p.regulated and self.r_appr.random() < p.breach_p_discretion:
                 st.breaches += 1
                 self.log("breach", cid)
             self.log("grant" if granted else "refuse", cid, round(claim, 9))
-            return granted, 0.0
+            return granted, 0.0, mech.on_the_spot_grant(p.generosity * claim, p.overgrant, judgement)
         st.escalations += 1
         t0 = env.now
         self.log("escalate", cid)
@@ -383,7 +405,7 @@ class _Day:
         delay = env.now - t0
         st.approval_waits_min.append(delay)
         self.log("approve" if granted else "deny", cid, round(delay, 9))
-        return granted, delay
+        return granted, delay, p.generosity * claim
 
     def _finish_customer(self, cust: Any, experience: float, wait: float, unresolved: bool) -> None:
         p = self.p

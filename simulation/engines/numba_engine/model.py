@@ -52,6 +52,7 @@ from simulation.engines.numba_engine.service_day import (
     S_CONTACTS,
     S_ESCALATIONS,
     S_EXCEPTIONS,
+    S_GRANTED_USD,
     S_GRANTS,
     S_HANDOFF_FAILURES,
     S_HANDOFFS,
@@ -59,6 +60,7 @@ from simulation.engines.numba_engine.service_day import (
     S_RECOVERY_USD,
     S_RESOLVED,
     S_SERVED,
+    S_SERVED_FRESH,
     S_SERVED_REPEATS,
     S_WAIT_P95,
     S_WAIT_SUM,
@@ -98,9 +100,9 @@ from simulation.engines.numba_engine.state import (
     TECHNICAL_TRAINED,
     TENURE,
 )
-from simulation.metrics import DAILY_COLUMNS
+from simulation.metrics import COST_CATEGORIES, DAILY_COLUMNS
 from simulation.rng import STREAMS
-from simulation.scenario.schema import DAYS_PER_YEAR
+from simulation.scenario.schema import DAYS_PER_YEAR, SEGMENTS
 
 __all__ = ["N_COLUMNS", "run_replication"]
 
@@ -134,6 +136,9 @@ C_RECOVERY = _col("cost_recovery")
 C_ABUSE = _col("cost_abuse")
 C_COMPLIANCE = _col("cost_compliance")
 C_MANAGER_TIME = _col("cost_manager_time")
+C_COACHING = _col("cost_coaching")
+C_COORDINATION = _col("cost_coordination")
+C_SYSTEMS = _col("cost_systems")
 C_ACQUISITION = _col("cost_acquisition")
 C_WELLBEING = _col("cost_wellbeing")
 C_OVERHEAD = _col("cost_overhead")
@@ -164,6 +169,22 @@ C_HANDOFF_FAILURES = _col("handoff_failures")
 C_TRAINING_HOURS = _col("training_hours")
 C_STANDARD = _col("service_standard")
 C_BUDGET_CUT = _col("budget_cut")
+C_PROSPECTS = _col("prospects")
+C_REPUTATION = _col("reputation")
+# By customer segment (codes 0, 1, 2): the first of three consecutive columns each.
+C_ACTIVE_SEG = _col("active_regular")
+C_CHURNED_SEG = _col("churned_regular")
+C_REVENUE_SEG = _col("revenue_regular")
+C_CONTRIBUTION_SEG = _col("contribution_regular")
+for _first, _kind in (
+    (C_ACTIVE_SEG, "active"),
+    (C_CHURNED_SEG, "churned"),
+    (C_REVENUE_SEG, "revenue"),
+    (C_CONTRIBUTION_SEG, "contribution"),
+):
+    assert [DAILY_COLUMNS.index(f"{_kind}_{seg}") - _first for seg in SEGMENTS] == [0, 1, 2]
+# The cost columns are consecutive, in COST_CATEGORIES order (the ledger sums C_LABOUR..C_OVERHEAD).
+assert [DAILY_COLUMNS.index(f"cost_{k}") for k in COST_CATEGORIES] == list(range(C_LABOUR, C_OVERHEAD + 1))
 
 # Positions in the firm-state vector ``firm`` (float64). Carried from day to day:
 F_PRESSURE = 0  # smoothed work pressure (demanded over target occupancy)
@@ -181,7 +202,16 @@ F_BUSY_FRONT = 10  # busy minutes of the frontline on duty (employees -> firm)
 F_OCCUPANCY = 11  # frontline occupancy (firm -> row)
 F_TRAINING_HOURS = 12  # training hours given (employees -> ledger, row)
 F_HIRING_COST = 13  # replacement cost of today's hires (vacancies -> ledger)
-N_FIRM = 14
+# The market, carried from day to day:
+F_PROSPECTS = 14  # prospects within the firm's reach
+F_LOST = 15  # customers lost to competitors (drifting back among the prospects over memory_days)
+F_REPUTATION = 16  # the customers' mean satisfaction as word of mouth carries it (smoothed)
+F_INITIAL_PROSPECTS = 17  # prospects at set-up (market size less the initial base)
+# Today's values, handed from one phase to the next:
+F_ACQUISITION_COST = 18  # marketing cost of today's paid customers (customers -> ledger)
+F_ONBOARDING_HOURS = 19  # onboarding hours in the guidelines of today's hires (vacancies -> ledger, row)
+F_ACQUISITION_SEG = 20  # first of 3 (by segment): acquisition cost of today's paid customers (customers -> ledger)
+N_FIRM = 23
 
 # Positions in the count vector ``n`` (int64). Fixed at set-up (a switch keeps them):
 I_MANAGERS = 0
@@ -203,7 +233,8 @@ I_QUITS_EARLY = 13
 I_HIRES = 14
 I_FRONTLINE = 15  # frontline on the payroll after hiring
 I_BACK_OFFICE = 16  # back office on the payroll after hiring
-N_COUNTS = 17
+I_CHURNED_SEG = 17  # first of 3 (by segment): churned today
+N_COUNTS = 20
 
 
 @njit(cache=True, nogil=True)
@@ -291,15 +322,24 @@ def _train(p, ef, e, hours):
         soft_h,
         p[K.TRAINING_HALF_LIFE_SOFT_DAYS],
         p[K.TRAINING_ONGOING_SUPPORT],
-        p[K.TRAINING_GAIN_PER_100H],
+        p[K.TRAINING_GAIN_PER_100H] * p[K.TRAINING_SOFT_GAIN_RATIO],
     )
+
+
+@njit(cache=True, nogil=True)
+def _productivity(p, ef, e):
+    """Ramp-up productivity: slower for less skilled hires and for jobs with discretion."""
+    ramp = mech.ramp_days(
+        p[K.HIRING_RAMP_DAYS], p[K.HIRING_RAMP_DISCRETION_DAYS], p[K.DISCRETION], ef[e, TECHNICAL_INNATE]
+    )
+    return mech.ramp_productivity(ef[e, TENURE], ramp)
 
 
 @njit(cache=True, nogil=True)
 def _add_employee(p, ef, ei, e, consistency, reports, role, rng, tenure, initial, autonomy):
     """Hire into row ``e``: skills and fit from the applicant pool, the least-loaded manager."""
     hero = p[K.HIRING_HERO_SHARE] if role == 0 else 0.0
-    technical, soft, fit = mech.hire_draw(rng, p[K.HIRING_FIT_WEIGHT], int(p[K.HIRING_APPLICANTS_PER_VACANCY]), hero)
+    technical, soft, fit = mech.hire_draw(rng, p[K.HIRING_FIT_WEIGHT], int(p[K.APPLICANTS]), hero)
     m = 0
     for k in range(1, reports.shape[0]):
         if reports[k] < reports[m]:
@@ -328,12 +368,12 @@ def _add_employee(p, ef, ei, e, consistency, reports, role, rng, tenure, initial
             _train(p, ef, e, daily_hours)
     else:
         ef[e, ENGAGEMENT] = target
-    ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
+    ef[e, PRODUCTIVITY] = _productivity(p, ef, e)
 
 
 @njit(cache=True, nogil=True)
-def _rota(ef, ei, n_staff, role, shrinkage, rng, pick):
-    """Put a random share ``1 - shrinkage`` of the role's payroll on duty (partial Fisher-Yates)."""
+def _rota(ef, ei, n_staff, role, share, rng, pick):
+    """Put a random ``share`` of the role's payroll on duty (partial Fisher-Yates)."""
     n = 0
     for e in range(n_staff):
         if ei[e, ROLE] == role:
@@ -341,7 +381,7 @@ def _rota(ef, ei, n_staff, role, shrinkage, rng, pick):
             n += 1
     if n == 0:
         return 0
-    k = min(max(1, int(np.round(n * (1.0 - shrinkage)))), n)
+    k = min(max(1, int(np.round(n * share))), n)
     u = rng.random(k)
     for i in range(k):
         j = i + int(u[i] * (n - i))
@@ -397,6 +437,9 @@ def _init_firm(p):
     firm[F_TIME_FACTOR] = 1.0
     firm[F_AUTONOMY] = _autonomy(p, 0.0)
     firm[F_OPEN_MIN] = p[K.FIRM_OPEN_MINUTES_PER_DAY]
+    firm[F_INITIAL_PROSPECTS] = p[K.MARKET_SIZE] - p[K.CUSTOMERS_INITIAL]
+    firm[F_PROSPECTS] = firm[F_INITIAL_PROSPECTS]
+    firm[F_REPUTATION] = p[K.CUSTOMERS_INITIAL_SATISFACTION]
     n = np.zeros(N_COUNTS, dtype=np.int64)
     n[I_MANAGERS] = int(p[K.FIRM_MANAGERS])
     n[I_INITIAL_CUSTOMERS] = int(p[K.CUSTOMERS_INITIAL])
@@ -490,9 +533,7 @@ def _switch(p, p_after, day, n, consistency, ef, ei, pick, keep, vac_role, vac_d
     for role in range(2):
         for _ in range((new_front - planned_front) if role == 0 else (new_back - planned_back)):
             vac_role[n_vac] = role
-            vac_due[n_vac] = day + rng.gamma(
-                mech.VACANCY_SHAPE, p_after[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
-            )
+            vac_due[n_vac] = day + rng.gamma(mech.VACANCY_SHAPE, p_after[K.TIME_TO_FILL_MEAN_DAYS] / mech.VACANCY_SHAPE)
             n_vac += 1
     n[I_VACANCIES] = n_vac
     n[I_PLANNED_FRONT] = new_front
@@ -512,9 +553,9 @@ def _morning(p, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals):
         ei[e, SERVED] = 0
         ef[e, EXPERIENCE_SUM] = 0.0
         ei[e, ON_DUTY] = 0
-        ef[e, PRODUCTIVITY] = mech.ramp_productivity(ef[e, TENURE], p[K.HIRING_RAMP_DAYS])
-    n[I_ON_FRONT] = _rota(ef, ei, n_staff, 0, p[K.FIRM_SHRINKAGE], r_emp, pick)
-    _rota(ef, ei, n_staff, 1, p[K.FIRM_SHRINKAGE], r_emp, pick)
+        ef[e, PRODUCTIVITY] = _productivity(p, ef, e)
+    n[I_ON_FRONT] = _rota(ef, ei, n_staff, 0, p[K.ON_DUTY_SHARE], r_emp, pick)
+    _rota(ef, ei, n_staff, 1, p[K.ON_DUTY_SHARE], r_emp, pick)
     n_cust = n[I_CUSTOMERS]
     n_contacts = draw_arrivals(cuf, cui, n_cust, firm[F_OPEN_MIN], r_arrivals, kf, ki)
     while n_contacts < 0:  # buffers too small today: grow and draw again (pending repeats were kept)
@@ -541,16 +582,20 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
     # the scan runs backwards), so the cost is per churned customer, not per customer.
     n_cust = n[I_CUSTOMERS]
     churned = 0
+    for code in range(3):
+        n[I_CHURNED_SEG + code] = 0
     u_churn = r_churn.random(n_cust)
     counts[0] += n_cust
     for i in range(n_cust - 1, -1, -1):
         if u_churn[i] < cuf[i, CHURN_P]:  # kept current as satisfaction moves
             churned += 1
+            n[I_CHURNED_SEG + cui[i, SEGMENT]] += 1
             n_cust -= 1
             if i != n_cust:
                 _move_row(cuf, cui, n_cust, i)
 
-    # Referrals from promoters (deterred by detractors), then marketing buys the rest of the gap to target.
+    # Referrals from promoters (deterred by detractors), then marketing buys the rest of the gap to target,
+    # both from the prospects the market has left and at the price the firm's reputation carries.
     promoters = 0
     detractors = 0
     for i in range(n_cust):
@@ -561,7 +606,17 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
     rate = mech.referral_rate(
         promoters, detractors, p[K.LOYALTY_REFERRALS_PER_PROMOTER_YEAR], p[K.LOYALTY_DETERRENCE_PER_DETRACTOR_YEAR]
     )
-    referrals = r_acq.poisson(rate)
+    conversion = mech.prospect_conversion(
+        p[K.PRICING_PRICE_PREMIUM],
+        firm[F_REPUTATION],
+        p[K.PROSPECT_SENSITIVITY],
+        p[K.MARKET_CONVERSION_ELASTICITY],
+        p[K.PRICING_WTP_MAX],
+        p[K.PRICING_WTP_FLOOR_SATISFACTION],
+        p[K.PRICING_WTP_FULL_SATISFACTION],
+    )
+    pool = firm[F_PROSPECTS] / max(firm[F_INITIAL_PROSPECTS], 1.0)
+    referrals = r_acq.poisson(rate * pool * conversion)
     initial = n[I_INITIAL_CUSTOMERS]
     target = initial * (1.0 + p[K.MARKETING_GROWTH_TARGET_PER_YEAR]) ** ((day + 1) / DAYS_PER_YEAR)
     per_day = initial / DAYS_PER_YEAR
@@ -572,7 +627,17 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
         p[K.MARKETING_CATCH_UP_DAYS],
         p[K.MARKETING_MAX_PAID_SHARE_PER_YEAR] * per_day,
     )
-    paid = r_acq.poisson(rate)
+    yield_ = mech.acquisition_yield(
+        firm[F_PROSPECTS],
+        firm[F_INITIAL_PROSPECTS],
+        firm[F_REPUTATION],
+        p[K.LOYALTY_REFERENCE_SATISFACTION],
+        p[K.MARKET_CAC_REPUTATION_SLOPE],
+        conversion,
+    )
+    paid = r_acq.poisson(rate * yield_)
+    referrals, paid = mech.cap_to_prospects(referrals, paid, firm[F_PROSPECTS])
+    cost_each = p[K.MARKETING_ACQUISITION_COST_USD] / max(yield_, 1e-9)
     # Generous recovery that abusers learn of draws more opportunists.
     if stats[S_ABUSIVE_CLAIMS] > 0:
         today = stats[S_ABUSIVE_GRANTED] / stats[S_ABUSIVE_CLAIMS]
@@ -586,11 +651,28 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
     if n_cust + referrals + paid > cuf.shape[0]:
         cuf = _grown(cuf, 2 * (n_cust + referrals + paid))
         cui = _grown(cui, 2 * (n_cust + referrals + paid))
-    for _ in range(referrals + paid):
+    # New customers arrive with expectations set partly by the firm's reputation.
+    sat_mean = mech.new_customer_satisfaction_mean(
+        p[K.CUSTOMERS_INITIAL_SATISFACTION], firm[F_REPUTATION], p[K.MARKET_EXPECTATION_WEIGHT]
+    )
+    for code in range(3):
+        firm[F_ACQUISITION_SEG + code] = 0.0
+    for k in range(referrals + paid):
         seg = _draw_segment(p, r_acq, share)
-        sat = mech.beta_mean_sd(r_acq, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
+        sat = mech.beta_mean_sd(r_acq, sat_mean, p[K.CUSTOMERS_SATISFACTION_SD])
         _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat)
         n_cust += 1
+        if k >= referrals:
+            firm[F_ACQUISITION_SEG + seg] += cost_each
+    firm[F_ACQUISITION_COST] = paid * cost_each
+    firm[F_PROSPECTS], firm[F_LOST] = mech.market_update(
+        firm[F_PROSPECTS],
+        firm[F_LOST],
+        churned,
+        referrals + paid,
+        p[K.MARKET_WIN_BACK_SHARE],
+        p[K.MARKET_MEMORY_DAYS],
+    )
     n[I_CUSTOMERS] = n_cust
     n[I_CHURNED] = churned
     n[I_REFERRALS] = referrals
@@ -651,6 +733,7 @@ def _quits(p, day, n, ef, ei, reports, keep, vac_role, vac_due, r_emp, r_hire):
                 ef[e, FIT],
                 ef[e, STRESS],
                 p[K.PEOPLE_FIRST_LEVEL],
+                p[K.PAY_QUIT_FACTOR],
                 p[K.TURNOVER_BASE_QUIT_PER_YEAR],
                 p[K.TURNOVER_ENGAGEMENT_SLOPE],
                 p[K.TURNOVER_FIT_SLOPE],
@@ -668,7 +751,7 @@ def _quits(p, day, n, ef, ei, reports, keep, vac_role, vac_due, r_emp, r_hire):
                 reports[ei[e, MANAGER]] -= 1
                 vac_role[n_vac] = role
                 vac_due[n_vac] = day + r_hire.gamma(
-                    mech.VACANCY_SHAPE, p[K.HIRING_TIME_TO_FILL_DAYS] / mech.VACANCY_SHAPE
+                    mech.VACANCY_SHAPE, p[K.TIME_TO_FILL_MEAN_DAYS] / mech.VACANCY_SHAPE
                 )
                 n_vac += 1
     n[I_STAFF] = _compact(ef, ei, keep, n_staff)
@@ -705,8 +788,8 @@ def _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due,
             _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_hire, 0.0, False, firm[F_AUTONOMY])
             n_staff += 1
             hires += 1
-            pay = p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] if role == 0 else p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR]
-            hiring_cost += pay * p[K.HIRING_REPLACEMENT_COST_SHARE]
+            market = p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] if role == 0 else p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR]
+            hiring_cost += market * (1.0 + p[K.PAY_PREMIUM]) * p[K.HIRING_COST_SHARE]
         else:
             vac_role[k] = role
             vac_due[k] = vac_due[v] + (1.0 if frozen else 0.0)  # a freeze pauses recruiting (7.23)
@@ -717,6 +800,7 @@ def _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due,
     n[I_BACK_OFFICE] = staffed_back
     n[I_HIRES] = hires
     firm[F_HIRING_COST] = hiring_cost
+    firm[F_ONBOARDING_HOURS] = hires * p[K.EMPOWERMENT_TRAINING_HOURS_PER_HIRE] * p[K.DISCRETION]
 
 
 @njit(cache=True, nogil=True)
@@ -742,27 +826,52 @@ def _firm(p, n, firm):
 
 
 @njit(cache=True, nogil=True)
-def _ledger(p, day, n, firm, stats, row):
+def _ledger(p, day, n, firm, consistency, stats, row):
     """Costs, revenue and profit into the day's ``row``; then the budget rule on the smoothed margin."""
     open_min = firm[F_OPEN_MIN]
     n_staff = n[I_STAFF]
-    training_hours = firm[F_TRAINING_HOURS]
+    onboarding_hours = firm[F_ONBOARDING_HOURS]
+    training_hours = firm[F_TRAINING_HOURS] + onboarding_hours
     per_day = 1.0 / DAYS_PER_YEAR
+    pay = 1.0 + p[K.PAY_PREMIUM]
     manager_wages = n[I_MANAGERS] * p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] / DAYS_PER_YEAR
-    wages_front = n[I_FRONTLINE] * p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] * per_day
-    wages_back = n[I_BACK_OFFICE] * p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR] * per_day
-    mgr_per_min = p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] * per_day / open_min
-    manager_time = min(stats[S_MANAGER_MIN] * mgr_per_min, manager_wages)
-    mean_wage_hour = (wages_front + wages_back) / n_staff / (open_min / 60.0) if n_staff > 0 else 0.0
-    trainee_time = training_hours * mean_wage_hour
-    row[C_LABOUR] = wages_front + wages_back + manager_wages - manager_time - trainee_time
-    row[C_TRAINING] = trainee_time + training_hours * p[K.TRAINING_COST_USD_PER_HOUR]
+    wages_front = n[I_FRONTLINE] * p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] * pay * per_day
+    wages_back = n[I_BACK_OFFICE] * p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR] * pay * per_day
+    hours_per_day = open_min / 60.0
+    mgr_per_hour = p[K.FIRM_WAGE_MANAGER_USD_PER_YEAR] * per_day / hours_per_day
+    manager_time = min(stats[S_MANAGER_MIN] / 60.0 * mgr_per_hour, manager_wages)
+    mean_wage_hour = (wages_front + wages_back) / n_staff / hours_per_day if n_staff > 0 else 0.0
+    # Training: formal hours (soft-skill hours cost more), onboarding in the guidelines and ongoing support.
+    support_hours = n_staff * p[K.TRAINING_ONGOING_SUPPORT] * p[K.TRAINING_SUPPORT_HOURS_PER_YEAR] * per_day
+    soft_hours = firm[F_TRAINING_HOURS] * p[K.TRAINING_SOFT_SKILL_SHARE]
+    trainee_time = (training_hours + support_hours) * mean_wage_hour
+    direct = p[K.TRAINING_COST_USD_PER_HOUR] * (
+        training_hours + support_hours + soft_hours * (p[K.TRAINING_SOFT_COST_RATIO] - 1.0)
+    )
+    coordination = (
+        p[K.SERVICE_PHILOSOPHY_COORDINATION_SHARE]
+        * p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION]
+        * (wages_front + wages_back)
+    )
+    mean_consistency = 0.0
+    for m in range(n[I_MANAGERS]):
+        mean_consistency += consistency[m]
+    mean_consistency /= max(n[I_MANAGERS], 1)
+    coaching = (
+        mech.coaching_hours_per_day(mean_consistency, p[K.LEADERSHIP_COACHING_HOURS_PER_EMPLOYEE_YEAR], n_staff)
+        * mgr_per_hour
+    )
+    row[C_LABOUR] = wages_front + wages_back + manager_wages - manager_time - trainee_time - coordination
+    row[C_TRAINING] = trainee_time + direct
     row[C_HIRING] = firm[F_HIRING_COST]
     row[C_RECOVERY] = stats[S_RECOVERY_USD]
     row[C_ABUSE] = stats[S_ABUSE_USD]
     row[C_COMPLIANCE] = stats[S_BREACHES] * p[K.COMPLIANCE_BREACH_PENALTY_USD]
     row[C_MANAGER_TIME] = manager_time
-    row[C_ACQUISITION] = n[I_PAID] * p[K.MARKETING_ACQUISITION_COST_USD]
+    row[C_COACHING] = coaching
+    row[C_COORDINATION] = coordination
+    row[C_SYSTEMS] = n[I_FRONTLINE] * p[K.SERVICE_DATA_ACCESS] * p[K.SERVICE_DATA_COST_USD_PER_SEAT_YEAR] * per_day
+    row[C_ACQUISITION] = firm[F_ACQUISITION_COST]
     row[C_WELLBEING] = n_staff * p[K.PEOPLE_FIRST_LEVEL] * p[K.PEOPLE_FIRST_WELLBEING_USD_PER_EMPLOYEE_YEAR] * per_day
     row[C_OVERHEAD] = p[K.FIRM_OVERHEAD_USD_PER_FRONTLINE_DAY] * p[K.FIRM_FRONTLINE]
     total = 0.0
@@ -770,14 +879,15 @@ def _ledger(p, day, n, firm, stats, row):
         total += row[col]
     row[C_COST_TOTAL] = total
     # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
-    revenue = (
-        (stats[S_SERVED] - stats[S_SERVED_REPEATS])
-        * p[K.PRICING_REVENUE_PER_CONTACT_USD]
-        * (1.0 + p[K.PRICING_PRICE_PREMIUM])
-    )
+    price = p[K.PRICING_REVENUE_PER_CONTACT_USD] * (1.0 + p[K.PRICING_PRICE_PREMIUM])
+    revenue = (stats[S_SERVED] - stats[S_SERVED_REPEATS]) * price
     profit = revenue - total
     row[C_REVENUE] = revenue
     row[C_PROFIT] = profit
+    for code in range(3):
+        seg_revenue = stats[S_SERVED_FRESH + code] * price
+        row[C_REVENUE_SEG + code] = seg_revenue
+        row[C_CONTRIBUTION_SEG + code] = seg_revenue - stats[S_GRANTED_USD + code] - firm[F_ACQUISITION_SEG + code]
 
     # Budget rule: cut training and freeze hiring while the smoothed margin is below target.
     if day == 0:
@@ -808,6 +918,12 @@ def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
             detractors += 1
         if cui[i, SEGMENT] == OPPORTUNIST:
             opportunists += 1
+    for code in range(3):
+        row[C_ACTIVE_SEG + code] = 0.0
+    for i in range(n_cust):
+        row[C_ACTIVE_SEG + cui[i, SEGMENT]] += 1.0
+    if n_cust > 0:
+        firm[F_REPUTATION] = mech.smooth(firm[F_REPUTATION], sat_sum / n_cust, p[K.MARKET_REPUTATION_DAYS])
     eng_sum = 0.0
     engaged = 0
     stress_sum = 0.0
@@ -849,9 +965,13 @@ def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
     row[C_FCR] = stats[S_RESOLVED] / served if served > 0 else 0.0
     row[C_HANDOFFS] = stats[S_HANDOFFS]
     row[C_HANDOFF_FAILURES] = stats[S_HANDOFF_FAILURES]
-    row[C_TRAINING_HOURS] = firm[F_TRAINING_HOURS]
+    row[C_TRAINING_HOURS] = firm[F_TRAINING_HOURS] + firm[F_ONBOARDING_HOURS]
     row[C_STANDARD] = firm[F_STANDARD]
     row[C_BUDGET_CUT] = firm[F_BUDGET_CUT]
+    row[C_PROSPECTS] = firm[F_PROSPECTS]
+    row[C_REPUTATION] = firm[F_REPUTATION]
+    for code in range(3):
+        row[C_CHURNED_SEG + code] = n[I_CHURNED_SEG + code]
     counts[1] += stats[S_CONTACTS]
     counts[3] += stats[S_HANDOFFS] + stats[S_ESCALATIONS]
 
@@ -920,7 +1040,7 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: P
         rb = top_up(rb, rp, rn, rngs, gs, n_contacts, PER_CONTACT)
         service_day(p, cuf, cui, ef, ei, n_staff, kf, ki, n_contacts, time_factor, gate_share, rb, rp, stats)
 
-        # 3. Customers: churn, then referrals and paid acquisition.
+        # 3. Customers: churn, then referrals and paid acquisition from the market.
         cuf, cui = _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq)
 
         # 4. Employees: stress, engagement, training, then quits (each quit opens a vacancy).
@@ -931,7 +1051,7 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: P
 
         # 6. Firm: work pressure, corner cutting and the standard; the ledger and the budget rule.
         _firm(p, n, firm)
-        _ledger(p, day, n, firm, stats, row)
+        _ledger(p, day, n, firm, consistency, stats, row)
 
         # 7. The day's row; overnight, a day of tenure.
         _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts)

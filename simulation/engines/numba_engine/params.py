@@ -35,6 +35,13 @@ DERIVED: dict[str, str] = {
     "handoff_failure_p": "hand-off failure probability under internal orientation",
     "breach_p_discretion": "breach risk of a discretionary grant (0 outside a regulated domain)",
     "breach_p_gated": "breach risk of a manager-approved grant (0 outside a regulated domain)",
+    "discretion": "discretion the job carries under the empowerment policy [0, 1)",
+    "pay_quit_factor": "quit-hazard multiplier of the pay premium",
+    "applicants": "qualified applicants screened per vacancy under the pay and hiring policy",
+    "time_to_fill_mean_days": "mean days to fill a vacancy under the pay and hiring policy",
+    "hiring_cost_share": "hiring cost of one hire as a share of its annual pay, searching for fit included",
+    "on_duty_share": "share of paid staff on duty (less shrinkage and coordination time)",
+    "prospect_sensitivity": "mean price sensitivity of a prospect (segments in their base shares)",
 }
 
 FIELDS: tuple[str, ...] = tuple(k.replace(".", "_") for k in Scenario().flat() if k != "empowerment.mode") + tuple(
@@ -59,6 +66,26 @@ def pack(s: Scenario) -> np.ndarray:
     p_disc = mech.breach_probability(em.discretion_limit_usd, co.breach_probability, co.reference_limit_usd)
     values["breach_p_discretion"] = p_disc if co.regulated else 0.0
     values["breach_p_gated"] = co.breach_probability * co.gated_factor if co.regulated else 0.0
+    h, pay, c = s.hiring, s.pay, s.customers
+    values["discretion"] = mech.discretion_index(em.mode == "guidelines", em.discretion_limit_usd)
+    values["pay_quit_factor"] = mech.pay_quit_factor(pay.premium, pay.quit_elasticity)
+    values["applicants"] = float(
+        mech.applicants_per_vacancy(
+            h.applicants_per_vacancy, pay.premium, pay.applicant_elasticity, h.fit_weight, h.fit_applicant_loss
+        )
+    )
+    values["time_to_fill_mean_days"] = mech.time_to_fill(
+        h.time_to_fill_days, pay.premium, pay.fill_elasticity, h.fit_weight, h.fit_search_share
+    )
+    values["hiring_cost_share"] = mech.hiring_cost_share(h.replacement_cost_share, h.fit_search_share, h.fit_weight)
+    values["on_duty_share"] = mech.on_duty_share(s.firm.shrinkage, sp.coordination_share, sp.internal_orientation)
+    values["prospect_sensitivity"] = mech.mean_sensitivity(
+        c.opportunist_share,
+        c.price_sensitive_share,
+        c.sensitivity_regular,
+        c.sensitivity_price_sensitive,
+        c.sensitivity_opportunist,
+    )
     return np.array([values[name] for name in FIELDS], dtype=np.float64)
 
 

@@ -70,7 +70,9 @@ from simulation.engines.numba_engine.state import (
     EXPECTED_WAIT,
     EXPERIENCE_SUM,
     FAILED,
+    FIT,
     HANDOFF,
+    JUDGEMENT,
     MAX_CHAIN,
     MEAN_TIME,
     ON_DUTY,
@@ -130,7 +132,9 @@ S_HANDOFF_FAILURES = 16
 S_MANAGER_MIN = 17
 S_EXPERIENCE_SUM = 18
 S_WAIT_P95 = 19
-N_STATS = 20
+S_SERVED_FRESH = 20  # first of 3 (by customer segment): served first contacts (they earn revenue)
+S_GRANTED_USD = 23  # first of 3 (by customer segment): money granted (recovery and abuse)
+N_STATS = 26
 
 
 # --------------------------------------------------------------------------- heap
@@ -283,11 +287,20 @@ def _soft(ef, e):
 
 
 @njit(cache=True, nogil=True, inline="always")
+def overcharge(p, satisfaction):
+    """The price premium minus what the customer's experience is worth to them (willingness to pay)."""
+    wtp = mech.willingness_to_pay(
+        satisfaction, p[K.PRICING_WTP_MAX], p[K.PRICING_WTP_FLOOR_SATISFACTION], p[K.PRICING_WTP_FULL_SATISFACTION]
+    )
+    return p[K.PRICING_PRICE_PREMIUM] - wtp
+
+
+@njit(cache=True, nogil=True, inline="always")
 def churn_p(p, satisfaction, sensitivity):
     """A customer's daily churn probability (cached per customer: it moves only with satisfaction)."""
     return mech.churn_probability(
         satisfaction,
-        p[K.PRICING_PRICE_PREMIUM],
+        overcharge(p, satisfaction),
         sensitivity,
         p[K.LOYALTY_CHURN_PER_YEAR],
         p[K.LOYALTY_REFERENCE_SATISFACTION],
@@ -331,6 +344,7 @@ def _morning(p, ef, ei, e, time_factor):
         p[K.EROSION_QUALITY_ELASTICITY],
     )
     ef[e, COURTESY] = mech.courtesy(soft, ef[e, ENGAGEMENT])
+    ef[e, JUDGEMENT] = mech.judgement(soft, ef[e, FIT], ef[e, ENGAGEMENT], ef[e, PRODUCTIVITY])
 
 
 @njit(cache=True, nogil=True)
@@ -599,7 +613,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 stats[S_BREACHES] += 1.0
             kf[c, APPROVAL_DELAY] = now - kf[c, ESCALATED_AT]
             stats[S_APPROVAL_WAIT_SUM] += kf[c, APPROVAL_DELAY]
-            _grant(p, kf, ki, c, granted, stats)
+            _grant(p, cui, kf, ki, c, granted, p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], stats)
             action = ACT_FINISH
 
         if action == ACT_CHECK:  # did the hand-off work? (rework at most MAX_CHAIN - 1 times)
@@ -635,10 +649,16 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_MANAGER_ARRIVE, c)
                 seq += 1
             else:
-                granted = not (abusive and take(rb, rp, EXCEPTIONS_U) < p[K.EMPOWERMENT_EMPLOYEE_DETECTION])
+                # The employee's judgement sets how often abuse is spotted and how much more than needed is given.
+                judgement = ef[ki[c, EMPLOYEE], JUDGEMENT]
+                detection = mech.on_the_spot_detection(p[K.EMPOWERMENT_EMPLOYEE_DETECTION], judgement)
+                granted = not (abusive and take(rb, rp, EXCEPTIONS_U) < detection)
                 if granted and regulated and take(rb, rp, APPROVALS_U) < p[K.BREACH_P_DISCRETION]:
                     stats[S_BREACHES] += 1.0
-                _grant(p, kf, ki, c, granted, stats)
+                amount = mech.on_the_spot_grant(
+                    p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], p[K.EMPOWERMENT_OVERGRANT], judgement
+                )
+                _grant(p, cui, kf, ki, c, granted, amount, stats)
                 action = ACT_FINISH
         if action != ACT_FINISH:
             continue
@@ -721,10 +741,11 @@ def _renege(p, cuf, cui, kf, ki, c, rb, rp, gs, stats):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _grant(p, kf, ki, c, granted, stats):
+def _grant(p, cui, kf, ki, c, granted, amount, stats):
+    """Book a decision: ``amount`` USD given if ``granted``."""
     if granted:
-        amount = p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM]
         stats[S_GRANTS] += 1.0
+        stats[S_GRANTED_USD + cui[ki[c, CUSTOMER], SEGMENT]] += amount
         if ki[c, ABUSIVE] == 1:
             # The opportunist got what it came for: no problem to recover from.
             stats[S_ABUSE_USD] += amount
@@ -829,7 +850,9 @@ def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs
         kf[c, APPROVAL_DELAY],
         p[K.RECOVERY_SPEED_SCALE_MIN],
     )
-    factor *= mech.value_for_money(p[K.PRICING_PRICE_PREMIUM], cuf[cust, SENSITIVITY], p[K.PRICING_VALUE_WEIGHT])
+    factor *= mech.value_for_money(
+        overcharge(p, cuf[cust, SATISFACTION]), cuf[cust, SENSITIVITY], p[K.PRICING_VALUE_WEIGHT]
+    )
     wait = kf[c, START] - kf[c, ARRIVAL]
     experience = mech.experience_score(
         wait,
@@ -847,6 +870,8 @@ def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs
         ef[ki[c, CHAIN + k], EXPERIENCE_SUM] += experience
     stats[S_SERVED] += 1.0
     stats[S_SERVED_REPEATS] += ki[c, REPEAT]
+    if ki[c, REPEAT] == 0:
+        stats[S_SERVED_FRESH + cui[cust, SEGMENT]] += 1.0
     stats[S_RESOLVED] += 1.0 if resolved else 0.0
     stats[S_EXPERIENCE_SUM] += experience
     _finish_customer(p, cuf, cui, cust, experience, wait, not resolved, rb, rp, gs)

@@ -52,7 +52,8 @@ EXPERIENCE_SUM = 11  # experience of today's customers
 MEAN_TIME = 12  # min, mean service time of this employee's step today (frontline or back office)
 RESOLUTION = 13  # probability of resolving a contact today, before any failed hand-off
 COURTESY = 14  # courtesy [0, 1] today
-N_EMPLOYEE_F = 15
+JUDGEMENT = 15  # judgement in using discretion [0, 1] today
+N_EMPLOYEE_F = 16
 # Employees, int columns (``ei``).
 ROLE = 0  # 0 frontline, 1 back office
 MANAGER = 1  # index of the manager
