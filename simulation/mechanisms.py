@@ -52,9 +52,9 @@ PROPENSITY_SHAPE = 2.0  # shape of the gamma spread of contact propensity betwee
 VACANCY_SHAPE = 4.0  # shape of the gamma distribution of vacancy durations
 INITIAL_TENURE_MEAN_DAYS = 730.0  # mean tenure (days) of the initial workforce
 ABUSE_MEMORY_DAYS = 30.0  # smoothing (days) of the abuse grant rate that opportunists respond to
-LOSS_AVERSION = (
-    2.25  # a loss (overcharge) weighs 2.25 times a gain (bargain) of the same size (Tversky & Kahneman 1992)
-)
+# An overcharge weighs 2.25 times a bargain of the same size (loss aversion, Tversky & Kahneman 1992).
+LOSS_AVERSION = 2.25
+JUDGEMENT_STRETCH = 2.5  # slope of judgement around 0.5 in its drivers' weighted mean (see judgement)
 
 
 @njit(cache=True)
@@ -520,11 +520,29 @@ def judgement(soft_skill: float, fit: float, engagement: float, productivity: fl
     """An employee's judgement in using discretion, in [0, 1].
 
     Claim: discretion is used well by people with the soft skills to read the case, who share the
-    firm's values (fit) and care (engagement); a new hire still learning the job judges worse
-    (times the ramp-up productivity). Under guidelines it sets how often abuse is spotted and how much
-    more than needed is given away (:func:`on_the_spot_grant`).
+    firm's values (fit) and care (engagement) (Bowen & Lawler 1992: empowerment pays with employees
+    of strong interpersonal skills and growth needs); a new hire still learning the job judges worse
+    (times the ramp-up productivity). The drivers' weighted mean (0.4, 0.3, 0.3) is stretched around
+    0.5 by ``JUDGEMENT_STRETCH``: judgement is a threshold skill, and the middling employee of a
+    middling firm judges middlingly. Under guidelines it sets how often abuse is spotted, how well the
+    remedy fits, how much more than needed is given away and how long the decision takes.
     """
-    return clip01(0.4 * soft_skill + 0.3 * fit + 0.3 * engagement) * clip01(productivity)
+    x = 0.4 * soft_skill + 0.3 * fit + 0.3 * engagement
+    return clip01(0.5 + JUDGEMENT_STRETCH * (x - 0.5)) * clip01(productivity)
+
+
+@njit(cache=True)
+def exception_time(exception_time_min: float, time_factor: float, on_the_spot: bool, judgement_level: float) -> float:
+    """Extra frontline minutes an exception takes (listen, decide, document).
+
+    Claim: deciding on the spot takes longer the less judgement the employee has (they hesitate, look
+    things up, ask a colleague: Bowen & Lawler 1992's "slower or inconsistent service delivery"), up to
+    twice the time; a case escalated to a manager takes the standard time plus the wait for the decision.
+    """
+    t = exception_time_min * time_factor
+    if on_the_spot:
+        t *= 2.0 - clip01(judgement_level)
+    return t
 
 
 @njit(cache=True)
@@ -532,6 +550,18 @@ def on_the_spot_detection(employee_detection: float, judgement_level: float) -> 
     """Probability an employee deciding on the spot recognises an abusive claim (``employee_detection`` at
     judgement 0.5, twice that at judgement 1, never above 1)."""
     return clip01(2.0 * employee_detection * clip01(judgement_level))
+
+
+@njit(cache=True)
+def on_the_spot_adequacy(generosity: float, judgement_level: float) -> float:
+    """How well a remedy granted on the spot fits the customer's problem (the adequacy of
+    :func:`problem_outcome_factor`): ``generosity * judgement``.
+
+    Claim: discretion without judgement makes bad decisions (Bowen & Lawler 1992, the costs of
+    empowerment): the remedy misses what the customer needed. A manager's approved remedy fits as well
+    as the policy allows (``generosity``), only later.
+    """
+    return clip01(generosity) * clip01(judgement_level)
 
 
 @njit(cache=True)

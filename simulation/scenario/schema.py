@@ -215,14 +215,14 @@ class PeopleFirst(Section):
 class Engagement(Section):
     """How engagement forms and moves (behavioural constants)."""
 
-    baseline: float = P(0.11, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
+    baseline: float = P(0.23, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
     initial_sd: float = P(0.15, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
     engaged_threshold: float = P(0.6, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
     adjustment_days: float = P(60.0, 1.0, 3650.0, "days", "Time constant with which engagement moves toward its target.")
-    noise_sd: float = P(0.02, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
-    weight_autonomy: float = P(0.15, 0.0, 1.0, "weight", "Weight of felt autonomy in target engagement.")
-    weight_leadership: float = P(0.35, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
-    weight_people_first: float = P(0.10, 0.0, 1.0, "weight", "Weight of people-first investment in target engagement.")
+    noise_sd: float = P(0.03, 0.0, 0.2, "engagement/day", "Daily idiosyncratic noise in engagement.")
+    weight_autonomy: float = P(0.10, 0.0, 1.0, "weight", "Weight of felt autonomy in target engagement.")
+    weight_leadership: float = P(0.20, 0.0, 1.0, "weight", "Weight of the manager's consistency in target engagement (the largest: managers explain most variance).")
+    weight_people_first: float = P(0.06, 0.0, 1.0, "weight", "Weight of people-first investment in target engagement.")
     weight_fit: float = P(0.08, 0.0, 1.0, "weight", "Weight of the employee's culture fit in target engagement.")
     weight_mirror: float = P(0.15, 0.0, 1.0, "weight", "Weight of the experience of customers served (the satisfaction mirror: happy customers lift staff).")
     weight_overload: float = P(0.25, 0.0, 1.0, "weight", "Loss of target engagement per unit of stress from sustained overload.")
@@ -232,7 +232,7 @@ class Engagement(Section):
 class Turnover(Section):
     """Quits."""
 
-    base_quit_per_year: float = P(0.37, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
+    base_quit_per_year: float = P(0.30, 0.0, 5.0, "quits/employee/yr", "Annual quit hazard of a tenured employee at engagement 0.5, average fit, no stress, people-first level 0.")
     engagement_slope: float = P(1.3, 0.0, 20.0, "log-hazard per engagement unit", "How steeply the quit hazard falls with engagement (top vs bottom quartile: 21-51 % lower turnover, Gallup).")
     fit_slope: float = P(1.5, 0.0, 20.0, "log-hazard per fit unit", "How steeply the quit hazard falls with culture fit.")
     stress_slope: float = P(1.0, 0.0, 20.0, "log-hazard per stress unit", "How steeply the quit hazard rises with stress.")

@@ -270,8 +270,10 @@ class _Day:
         needs_handoff = p.handoff_share > 0.0 and self.r_hand.random() < p.handoff_share
 
         mean = mech.service_time_mean(p.handle_time_min, emp.technical, p.data_access, emp.productivity, p.time_factor)
+        judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
         if exception:
-            mean += p.exception_time_min * p.time_factor
+            on_the_spot = p.guidelines and claim <= p.discretion_limit_usd
+            mean += mech.exception_time(p.exception_time_min, p.time_factor, on_the_spot, judgement)
         yield env.timeout(_gamma(self.r_srv, mean, p.time_cv))
 
         failed = 0
@@ -284,7 +286,7 @@ class _Day:
             st.exceptions += 1
             if abusive:
                 st.abusive_claims += 1
-            granted, delay, amount = yield from self.decide(cid, abusive, claim, emp)
+            granted, delay, amount, fit = yield from self.decide(cid, abusive, claim, judgement)
             if granted:
                 st.grants += 1
                 st.granted_usd_by_segment[cust.segment] += amount
@@ -295,7 +297,7 @@ class _Day:
                 else:
                     st.recovery_usd += amount
                     outcome = mech.RESOLVED
-                    adequacy = p.generosity
+                    adequacy = fit
             else:
                 outcome = mech.UNRESOLVED
 
@@ -365,18 +367,19 @@ class _Day:
             break
         return failed
 
-    def decide(self, cid: int, abusive: bool, claim: float, emp: Any):
+    def decide(self, cid: int, abusive: bool, claim: float, judgement: float):
         """An exception: on the spot under guidelines, else through a manager.
 
-        Returns whether it was granted, the delay to the decision (min) and the money granted.
+        Returns whether it was granted, the delay to the decision (min), the money granted and how well
+        the remedy fits the problem (its adequacy).
         """
         env, p, st = self.env, self.p, self.stats
         gated = (not p.guidelines) or claim > p.discretion_limit_usd
         if not gated and p.gate_share > 0.0 and self.r_appr.random() < p.gate_share:
             gated = True
         if not gated:
-            # The employee's judgement sets how often abuse is spotted and how much more than needed is given.
-            judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
+            # The employee's judgement sets how often abuse is spotted, how well the remedy fits and how much
+            # more than needed is given.
             granted = not (
                 abusive and self.r_exc.random() < mech.on_the_spot_detection(p.employee_detection, judgement)
             )
@@ -384,7 +387,8 @@ class _Day:
                 st.breaches += 1
                 self.log("breach", cid)
             self.log("grant" if granted else "refuse", cid, round(claim, 9))
-            return granted, 0.0, mech.on_the_spot_grant(p.generosity * claim, p.overgrant, judgement)
+            amount = mech.on_the_spot_grant(p.generosity * claim, p.overgrant, judgement)
+            return granted, 0.0, amount, mech.on_the_spot_adequacy(p.generosity, judgement)
         st.escalations += 1
         t0 = env.now
         self.log("escalate", cid)
@@ -405,7 +409,7 @@ class _Day:
         delay = env.now - t0
         st.approval_waits_min.append(delay)
         self.log("approve" if granted else "deny", cid, round(delay, 9))
-        return granted, delay, p.generosity * claim
+        return granted, delay, p.generosity * claim, p.generosity
 
     def _finish_customer(self, cust: Any, experience: float, wait: float, unresolved: bool) -> None:
         p = self.p

@@ -613,7 +613,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 stats[S_BREACHES] += 1.0
             kf[c, APPROVAL_DELAY] = now - kf[c, ESCALATED_AT]
             stats[S_APPROVAL_WAIT_SUM] += kf[c, APPROVAL_DELAY]
-            _grant(p, cui, kf, ki, c, granted, p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], stats)
+            _grant(p, cui, kf, ki, c, granted, p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], p[K.RECOVERY_GENEROSITY], stats)
             action = ACT_FINISH
 
         if action == ACT_CHECK:  # did the hand-off work? (rework at most MAX_CHAIN - 1 times)
@@ -649,7 +649,8 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_MANAGER_ARRIVE, c)
                 seq += 1
             else:
-                # The employee's judgement sets how often abuse is spotted and how much more than needed is given.
+                # The employee's judgement sets how often abuse is spotted, how well the remedy fits and how much
+                # more than needed is given.
                 judgement = ef[ki[c, EMPLOYEE], JUDGEMENT]
                 detection = mech.on_the_spot_detection(p[K.EMPOWERMENT_EMPLOYEE_DETECTION], judgement)
                 granted = not (abusive and take(rb, rp, EXCEPTIONS_U) < detection)
@@ -658,7 +659,8 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 amount = mech.on_the_spot_grant(
                     p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], p[K.EMPOWERMENT_OVERGRANT], judgement
                 )
-                _grant(p, cui, kf, ki, c, granted, amount, stats)
+                adequacy = mech.on_the_spot_adequacy(p[K.RECOVERY_GENEROSITY], judgement)
+                _grant(p, cui, kf, ki, c, granted, amount, adequacy, stats)
                 action = ACT_FINISH
         if action != ACT_FINISH:
             continue
@@ -741,8 +743,8 @@ def _renege(p, cuf, cui, kf, ki, c, rb, rp, gs, stats):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _grant(p, cui, kf, ki, c, granted, amount, stats):
-    """Book a decision: ``amount`` USD given if ``granted``."""
+def _grant(p, cui, kf, ki, c, granted, amount, adequacy, stats):
+    """Book a decision: ``amount`` USD given if ``granted``, a remedy of that ``adequacy``."""
     if granted:
         stats[S_GRANTS] += 1.0
         stats[S_GRANTED_USD + cui[ki[c, CUSTOMER], SEGMENT]] += amount
@@ -753,7 +755,7 @@ def _grant(p, cui, kf, ki, c, granted, amount, stats):
         else:
             stats[S_RECOVERY_USD] += amount
             ki[c, OUTCOME] = mech.RESOLVED
-            kf[c, ADEQUACY] = p[K.RECOVERY_GENEROSITY]
+            kf[c, ADEQUACY] = adequacy
     else:
         ki[c, OUTCOME] = mech.UNRESOLVED
 
@@ -828,7 +830,8 @@ def _start(
     )
     mean = ef[e, MEAN_TIME]
     if ki[c, EXCEPTION] == 1:
-        mean += p[K.SERVICE_EXCEPTION_TIME_MIN] * time_factor
+        on_the_spot = p[K.EMPOWERMENT_GUIDELINES] > 0.5 and kf[c, CLAIM] <= p[K.EMPOWERMENT_DISCRETION_LIMIT_USD]
+        mean += mech.exception_time(p[K.SERVICE_EXCEPTION_TIME_MIN], time_factor, on_the_spot, ef[e, JUDGEMENT])
     hn = heap_push(ht, hs, hk, hc, hn, now + gamma_mean(rb, rp, gs, SERVICE_G, mean), seq, EV_SERVICE_END, c)
     return n_waits, n_pos, hn, seq + 1
 
