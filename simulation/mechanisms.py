@@ -609,9 +609,38 @@ def overload(busy_share: float, target_occupancy: float) -> float:
 
 
 @njit(cache=True)
-def stress_update(stress: float, overload_level: float, stress_days: float, people_first: float) -> float:
-    """Stress follows overload with a delay; people-first investment halves it at level 1."""
-    return clip01(smooth(stress, overload_level * (1.0 - 0.5 * clip01(people_first)), stress_days))
+def decision_strain(strain_weight: float, discretion: float, judgement_level: float) -> float:
+    """Strain of having to decide on the spot without the judgement to do it, in [0, strain_weight].
+
+    Claim: responsibility beyond one's competence is a source of role stress (Kahn et al. 1964; Rizzo,
+    House & Lirtzman 1970); empowerment suits employees with the skills and growth needs to use it
+    (Bowen & Lawler 1992): ``strain_weight * discretion * (1 - judgement)``.
+    """
+    return max(strain_weight, 0.0) * clip01(discretion) * (1.0 - clip01(judgement_level))
+
+
+@njit(cache=True)
+def stress_update(
+    stress: float, overload_level: float, strain: float, stress_days: float, people_first: float
+) -> float:
+    """Stress follows its drive (overload plus decision strain, at most 1) with a delay; people-first investment
+    halves the drive at level 1."""
+    drive = clip01(overload_level + strain) * (1.0 - 0.5 * clip01(people_first))
+    return clip01(smooth(stress, drive, stress_days))
+
+
+@njit(cache=True)
+def perceived_consistency(consistency: float, espoused: float, discretion: float, integrity_weight: float) -> float:
+    """The leadership example employees perceive, in [0, 1].
+
+    Claim: walking the talk is judged against the system too (behavioural integrity, Simons 2002): a
+    firm whose managers preach service values (the policy's consistency, ``espoused``) while every
+    exception waits for their approval says one thing and does another, and its leaders' example counts
+    for less: ``consistency * (1 - integrity_weight * max(espoused - discretion, 0))``. Discretion that
+    matches the message leaves the example whole.
+    """
+    gap = max(espoused - clip01(discretion), 0.0)
+    return clip01(consistency) * (1.0 - clip01(integrity_weight * gap))
 
 
 @njit(cache=True)

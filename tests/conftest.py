@@ -32,6 +32,7 @@ class FakeEmployee:
     unique_id: Any = 0
     technical: float = 0.5
     soft: float = 0.5
+    fit: float = 0.5
     engagement: float = 0.5
     productivity: float = 1.0
     busy_min: float = 0.0

@@ -159,8 +159,10 @@ def test_overload_stress_engagement() -> None:
     assert mech.overload(0.9, 0.8) == approx(0.5)
     assert mech.overload(1.0, 0.8) == approx(1.0)
     assert mech.overload(1.0, 1.0) == 0.0
-    assert mech.stress_update(0.0, 1.0, 20.0, 0.0) == approx(0.05)
-    assert mech.stress_update(0.0, 1.0, 20.0, 1.0) == approx(0.025)
+    assert mech.stress_update(0.0, 1.0, 0.0, 20.0, 0.0) == approx(0.05)
+    assert mech.stress_update(0.0, 1.0, 0.0, 20.0, 1.0) == approx(0.025)
+    assert mech.stress_update(0.0, 0.3, 0.2, 20.0, 0.0) == approx(0.025)  # overload plus strain drive it
+    assert mech.stress_update(0.0, 0.8, 0.8, 20.0, 0.0) == approx(0.05)  # the drive is at most 1
     t = mech.engagement_target(0.1, 0.2, 0.5, 0.3, 0.5, 0.8, 0.4, 0.2, 0.35, 0.15, 0.1, 0.15, 0.25)
     assert t == approx(0.1 + 0.04 + 0.175 + 0.045 + 0.05 + 0.12 - 0.1)
     assert mech.engagement_target(0.9, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1) == 1.0
@@ -461,7 +463,7 @@ def test_unit_outputs_stay_in_unit_interval(a, b, c, d, e, f, x, wait, n, tenure
     assert in01(mech.on_duty_share(a, b, c))
     assert in01(mech.new_opportunist_share(a, b, x, abs(x)))
     assert in01(mech.overload(a, b))
-    assert in01(mech.stress_update(a, b, days, c))
+    assert in01(mech.stress_update(a, b, c, days, c))
     assert in01(mech.engagement_target(x, a, b, c, d, e, f, a, b, c, d, e, f))
     assert in01(mech.engagement_update(a, b, days, x / 10))
     assert in01(mech.training_decay(a, days, b))
@@ -763,13 +765,54 @@ def test_ramp_days() -> None:
 
 
 def test_judgement() -> None:
-    # By hand: clip01(0.4 soft + 0.3 fit + 0.3 engagement) * clip01(productivity).
+    # By hand: x = 0.4 soft + 0.3 fit + 0.3 engagement; clip01(0.5 + 2.5 (x - 0.5)) * clip01(productivity).
+    assert mech.JUDGEMENT_STRETCH == 2.5
     assert mech.judgement(1.0, 1.0, 1.0, 1.0) == approx(1.0)
     assert mech.judgement(0.5, 0.5, 0.5, 1.0) == approx(0.5)
-    assert mech.judgement(1.0, 0.0, 0.0, 1.0) == approx(0.4)
-    assert mech.judgement(0.0, 1.0, 0.0, 1.0) == approx(0.3)
-    assert mech.judgement(0.0, 0.0, 1.0, 0.5) == approx(0.15)
-    assert mech.judgement(1.0, 1.0, 1.0, 0.5) == approx(0.5)  # a new hire at half productivity
+    assert mech.judgement(0.6, 0.6, 0.6, 1.0) == approx(0.75)
+    assert mech.judgement(1.0, 0.0, 0.0, 1.0) == approx(0.25)  # x = 0.4
+    assert mech.judgement(0.0, 1.0, 0.0, 1.0) == 0.0  # x = 0.3: clipped
+    assert mech.judgement(1.0, 1.0, 0.0, 1.0) == approx(1.0)  # x = 0.7
+    assert mech.judgement(0.6, 0.6, 0.6, 0.5) == approx(0.375)  # a new hire at half productivity
+
+
+def test_exception_time() -> None:
+    # By hand: exception time x time factor, times 2 - judgement when decided on the spot.
+    assert mech.exception_time(6.0, 1.0, False, 0.0) == approx(6.0)
+    assert mech.exception_time(6.0, 0.8, False, 0.3) == approx(4.8)
+    assert mech.exception_time(6.0, 1.0, True, 1.0) == approx(6.0)
+    assert mech.exception_time(6.0, 1.0, True, 0.5) == approx(9.0)
+    assert mech.exception_time(6.0, 0.5, True, 0.0) == approx(6.0)
+
+
+def test_on_the_spot_adequacy() -> None:
+    # By hand: generosity x judgement.
+    assert mech.on_the_spot_adequacy(0.7, 1.0) == approx(0.7)
+    assert mech.on_the_spot_adequacy(0.7, 0.5) == approx(0.35)
+    assert mech.on_the_spot_adequacy(0.9, 0.0) == 0.0
+
+
+def test_perceived_consistency_and_decision_strain() -> None:
+    # By hand: consistency x (1 - weight x max(espoused - discretion, 0)); weight x discretion x (1 - judgement).
+    assert mech.perceived_consistency(0.8, 0.8, 0.0, 0.6) == approx(0.8 * (1 - 0.48))  # preached, gated
+    assert mech.perceived_consistency(0.8, 0.8, 0.8, 0.6) == approx(0.8)  # preached and delegated
+    assert mech.perceived_consistency(0.4, 0.5, 0.2, 1.0) == approx(0.4 * 0.7)
+    assert mech.perceived_consistency(0.9, 0.9, 0.0, 1.0) == approx(0.9 * 0.1)
+    assert mech.decision_strain(0.5, 0.8, 0.4) == approx(0.24)
+    assert mech.decision_strain(0.5, 0.0, 0.0) == 0.0  # approval gating: nothing to decide
+    assert mech.decision_strain(0.5, 0.8, 1.0) == 0.0  # full judgement
+
+
+@SETTINGS
+@given(c=unit, e1=unit, e2=unit, d1=unit, d2=unit, w=unit)
+def test_integrity_gap_never_raises_the_perceived_example(c, e1, e2, d1, d2, w) -> None:
+    """Claim: preaching more than the system delegates never raises the example employees perceive, and more
+    discretion never lowers it; it never exceeds the manager's consistency."""
+    lo_e, hi_e = sorted((e1, e2))
+    lo_d, hi_d = sorted((d1, d2))
+    assert mech.perceived_consistency(c, hi_e, d1, w) <= mech.perceived_consistency(c, lo_e, d1, w) + 1e-12
+    assert mech.perceived_consistency(c, e1, lo_d, w) <= mech.perceived_consistency(c, e1, hi_d, w) + 1e-12
+    assert 0.0 <= mech.perceived_consistency(c, e1, d1, w) <= c + 1e-12
 
 
 def test_on_the_spot_detection_and_grant() -> None:

@@ -212,3 +212,55 @@ def test_eroded_standards_stay_low_after_the_pressure_eases():
     clears_zero(gap_at_switch, +1, "standard gap when the rule is dropped")
     clears_zero(gap_a_year_on, +1, "standard gap a year after the rule is dropped")
     clears_zero(0.5 * gap_at_switch - regained, +1, "half the gap at the switch minus what the firm regained in a year")
+
+
+# --------------------------------------------------------------------------
+# The economics of the two roads (second version of the model)
+# --------------------------------------------------------------------------
+
+
+def test_a_premium_must_be_earned():
+    """Claim: a mediocre experience cannot carry a premium, a great one can (PwC 2018: customers pay up to 16 % more
+    for a great experience, nothing more for a poor one): over two years the operations-focused firm earns less with
+    a 16 % premium than without, and the customer-focused firm earns more with 8 % than with none."""
+    arms = [
+        scenario("operations_focused", "ops 0", **{"pricing.price_premium": 0.0}),
+        scenario("operations_focused", "ops 16", **{"pricing.price_premium": 0.16}),
+        scenario("customer_focused", "cust 0", **{"pricing.price_premium": 0.0}),
+        scenario("customer_focused", "cust 8", **{"pricing.price_premium": 0.08}),
+    ]
+    t = per_rep(arms, days=730)["profit"]
+    clears_zero(t["ops 16"] - t["ops 0"], -1, "operations-focused profit, 16 % premium minus none")
+    clears_zero(t["cust 8"] - t["cust 0"], +1, "customer-focused profit, 8 % premium minus none")
+
+
+def test_two_peaks_consistent_corners_beat_mixed_ones():
+    """Claim (Rahmandad & Ton 2020; Bowen & Lawler 1992): the profit landscape has two peaks. Both consistent corners
+    (the operations levers with approval gating; the customer levers with the customer-focused firm's guidelines)
+    earn more over two years than both mixed corners (the same guidelines on the operations levers; approval gating
+    on the customer levers): discretion pays only with the judgement, fit and engagement the customer levers build,
+    and those levers pay only when employees may use them."""
+    guidelines = {"empowerment.mode": "guidelines", "empowerment.discretion_limit_usd": 200.0}
+    arms = [
+        scenario("operations_focused", "ops, approval"),
+        scenario("customer_focused", "customer, guidelines"),
+        scenario("operations_focused", "ops, guidelines", **guidelines),
+        scenario("customer_focused", "customer, approval", **{"empowerment.mode": "approval"}),
+    ]
+    t = per_rep(arms, days=730)["profit"]
+    for consistent in ("ops, approval", "customer, guidelines"):
+        for mixed in ("ops, guidelines", "customer, approval"):
+            clears_zero(t[consistent] - t[mixed], +1, f"profit, {consistent} minus {mixed}")
+
+
+def test_paying_above_market_lowers_turnover_and_raises_labour_cost():
+    """Claim: paying 40 % above the market wage (Costco against Sam's Club, Cascio 2006) lowers employee turnover and
+    raises the labour cost."""
+    arms = [scenario("base", "market pay"), scenario("base", "pay +40 %", **{"pay.premium": 0.4})]
+    t = per_rep(arms)
+    clears_zero(
+        t[("turnover_annual", "pay +40 %")] - t[("turnover_annual", "market pay")], -1, "turnover, +40 % minus market"
+    )
+    clears_zero(
+        t[("cost_labour", "pay +40 %")] - t[("cost_labour", "market pay")], +1, "labour cost, +40 % minus market"
+    )

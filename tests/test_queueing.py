@@ -54,7 +54,7 @@ class Agent:
 
     def __init__(self, uid: int = 0):
         self.unique_id = uid
-        self.technical, self.soft, self.engagement, self.productivity = 0.5, 0.5, 0.5, 1.0
+        self.technical, self.soft, self.fit, self.engagement, self.productivity = 0.5, 0.5, 0.5, 0.5, 1.0
         self.busy_min, self.served, self.experience_sum = 0.0, 0, 0.0
         self.segment, self.satisfaction, self.sensitivity = 0, 0.8, 0.3
         self.expected_wait_min, self.pending_repeats = 0.0, 0

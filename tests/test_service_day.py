@@ -415,9 +415,13 @@ def test_approvals_queue_for_the_manager(fake_employee, fake_customer, make_stre
 
 
 def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_customer, make_streams) -> None:
+    """An employee of full judgement grants what the policy allows, at once (soft skill 1, fit 1, engagement 0:
+    judgement 0.5 + 2.5 x (0.7 - 0.5) = 1, courtesy 0.5 as the default employee's)."""
     p = replace(BASE, problem_share=1.0, guidelines=True)
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
-    stats, trace = run(p, [(0.0, fake_customer())], [fake_employee("e0")], rngs)
+    judge = fake_employee("e0")
+    judge.soft, judge.fit, judge.engagement = 1.0, 1.0, 0.0
+    stats, trace = run(p, [(0.0, fake_customer())], [judge], rngs)
     factor = tarp(0.95, 0.70, 0.46, adequacy=0.7, delay=0.0)
     assert_trace(
         trace,
@@ -431,6 +435,21 @@ def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_cust
     assert (stats.exceptions, stats.escalations, stats.grants) == (1, 0, 1)
     assert stats.approval_waits_min == [] and stats.manager_min == 0.0
     assert stats.recovery_usd == pytest.approx(14.0)
+    # The exception time of a decision taken with full judgement is the standard one: 5 + 6 min.
+    assert rngs["service"].calls[0] == ("gamma", (1.0, pytest.approx(11.0)))
+
+
+def test_a_middling_judge_gives_more_fixes_less_and_takes_longer(fake_employee, fake_customer, make_streams) -> None:
+    """Judgement 0.5 (soft skill, fit and engagement 0.5): the grant is 1 + overgrant x 0.5 times the policy's
+    (14 x 1.4 = 19.6 USD), the remedy fits half as well (adequacy 0.7 x 0.5) and the decision takes 1.5 times
+    the exception time (Bowen & Lawler's costs of empowerment)."""
+    p = replace(BASE, problem_share=1.0, guidelines=True, overgrant=0.8)
+    rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
+    stats, trace = run(p, [(0.0, fake_customer())], [fake_employee("e0")], rngs)
+    factor = tarp(0.95, 0.70, 0.46, adequacy=0.35, delay=0.0)
+    assert trace[-1][3] == pytest.approx(experience(0.0, factor=factor))
+    assert stats.recovery_usd == pytest.approx(19.6)
+    assert rngs["service"].calls[0] == ("gamma", (1.0, pytest.approx(5.0 + 1.5 * 6.0)))
 
 
 def test_claim_above_the_discretion_limit_escalates(fake_employee, fake_customer, make_streams) -> None:
@@ -489,7 +508,7 @@ def test_abusive_claim_granted_is_abuse(fake_employee, fake_customer, make_strea
     stats, trace = run(p, [(0.0, fake_customer(segment=OPPORTUNIST))], [fake_employee()], rngs)
     assert trace[2] == (3.0, "grant", 0, 30.0)
     assert (stats.abusive_claims, stats.abusive_granted, stats.grants) == (1, 1, 1)
-    assert stats.abuse_usd == pytest.approx(21.0) and stats.recovery_usd == 0.0
+    assert stats.abuse_usd == pytest.approx(21.0 * 1.4) and stats.recovery_usd == 0.0  # judgement 0.5: x 1.4
 
 
 def test_abusive_claim_detected_by_the_manager(fake_employee, fake_customer, make_streams) -> None:

@@ -183,10 +183,13 @@ class FirmModel(mesa.Model):
 
     def _engagement_target(self, emp: Employee, mirror: float) -> float:
         s, e = self.scenario, self.scenario.engagement
+        leadership = mech.perceived_consistency(
+            emp.manager.consistency, s.leadership.consistency, self.discretion, s.leadership.integrity_weight
+        )
         return mech.engagement_target(
             e.baseline,
             self.autonomy,
-            emp.manager.consistency,
+            leadership,
             s.people_first.level,
             emp.fit,
             mirror,
@@ -460,7 +463,11 @@ class FirmModel(mesa.Model):
         for emp, eps in zip(staff, noise, strict=True):
             if emp.on_duty:
                 load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)
-                emp.stress = mech.stress_update(emp.stress, load, s.engagement.stress_days, s.people_first.level)
+                judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
+                strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, judgement)
+                emp.stress = mech.stress_update(
+                    emp.stress, load, strain, s.engagement.stress_days, s.people_first.level
+                )
                 if emp.served:
                     seen = emp.experience_sum / emp.served
                     if emp.role == BACK_OFFICE:

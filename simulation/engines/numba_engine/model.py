@@ -76,6 +76,7 @@ from simulation.engines.numba_engine.state import (
     EXPECTED_WAIT,
     EXPERIENCE_SUM,
     FIT,
+    JUDGEMENT,
     MANAGER,
     MIRROR,
     N_CONTACT_F,
@@ -288,10 +289,13 @@ def _autonomy(p, gate_share):
 
 @njit(cache=True, nogil=True)
 def _engagement_target(p, ef, ei, e, autonomy, consistency, mirror):
+    leadership = mech.perceived_consistency(
+        consistency, p[K.LEADERSHIP_CONSISTENCY], p[K.DISCRETION], p[K.LEADERSHIP_INTEGRITY_WEIGHT]
+    )
     return mech.engagement_target(
         p[K.ENGAGEMENT_BASELINE],
         autonomy,
-        consistency,
+        leadership,
         p[K.PEOPLE_FIRST_LEVEL],
         ef[e, FIT],
         mirror,
@@ -697,8 +701,9 @@ def _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, va
             if ei[e, ROLE] == 0:
                 busy_front += ef[e, BUSY]
             load = mech.overload(ef[e, BUSY] / open_min, p[K.SERVICE_TARGET_OCCUPANCY])
+            strain = mech.decision_strain(p[K.EMPOWERMENT_DECISION_STRAIN], p[K.DISCRETION], ef[e, JUDGEMENT])
             ef[e, STRESS] = mech.stress_update(
-                ef[e, STRESS], load, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
+                ef[e, STRESS], load, strain, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
             )
             if ei[e, SERVED] > 0:
                 seen = ef[e, EXPERIENCE_SUM] / ei[e, SERVED]
