@@ -60,7 +60,7 @@ from matplotlib.ticker import Formatter  # noqa: E402
 
 from simulation.metrics import COST_CATEGORIES, METRICS  # noqa: E402
 from simulation.results import run_unit  # noqa: E402
-from simulation.scenario.schema import DAYS_PER_YEAR, field_table  # noqa: E402
+from simulation.scenario.schema import DAYS_PER_YEAR, SEGMENTS, field_table  # noqa: E402
 
 __all__ = [
     "COST_SMOOTHING_DAYS",
@@ -462,6 +462,9 @@ def _cost_colours() -> dict[str, Any]:
         "abuse": cb[6],
         "compliance": cb[5],
         "manager_time": cb[8],
+        "coaching": sns.color_palette("dark")[2],
+        "coordination": sns.color_palette("pastel")[4],
+        "systems": sns.color_palette("dark")[9],
         "acquisition": cb[9],
     }
     fallback = iter(sns.color_palette("colorblind", n_colors=len(COST_CATEGORIES)))
@@ -612,6 +615,53 @@ def outcome_distributions_figure(
     shape = "violin: distribution, lines: quartiles" if violin else "dots: one replication each; box: middle 50 %"
     _legend(fig, *_scenario_handles(colours), title=f"{shape} ({n_rep} replications)")
     fig.suptitle(title or "How runs end: outcomes by scenario")
+    return fig
+
+
+def segments_figure(per_rep: pd.DataFrame, title: str | None = None) -> Figure:
+    """Who a policy keeps and who pays for it: by customer segment (regular, price-sensitive, opportunist),
+    each scenario's annual retention and the segment's contribution over the run (revenue less what was granted
+    to it and what it cost to acquire), means with 90 % intervals over replications.
+
+    Args:
+        per_rep: one row per (scenario, replication) with ``retention_<segment>_annual`` and
+            ``contribution_<segment>`` (:func:`simulation.metrics.run_values`, a study's ``replications``).
+        title: the figure title.
+    """
+    panels = {
+        "retention": [f"retention_{g}_annual" for g in SEGMENTS],
+        "contribution": [f"contribution_{g}" for g in SEGMENTS],
+    }
+    _check_columns(per_rep, [c for cols in panels.values() for c in cols], "segments_figure")
+    set_theme()
+    data = per_rep.assign(scenario=per_rep["scenario"].astype(str))
+    scenarios = list(dict.fromkeys(data["scenario"]))
+    colours = palette(scenarios)
+    stats = _mean_ci(data, ["scenario"], [c for cols in panels.values() for c in cols]).set_index("scenario")
+    fig, axes = _panels(2, height_per_row=4.8, max_cols=2, extra=1.5)
+    width = 0.8 / max(len(scenarios), 1)
+    x = np.arange(len(SEGMENTS))
+    for ax, (what, cols) in zip(axes, panels.items(), strict=True):
+        for i, sc in enumerate(scenarios):
+            mean = np.array([stats.loc[sc, f"{c}:mean"] for c in cols], dtype=float)
+            lo = np.array([stats.loc[sc, f"{c}:lo"] for c in cols], dtype=float)
+            hi = np.array([stats.loc[sc, f"{c}:hi"] for c in cols], dtype=float)
+            err = np.nan_to_num(np.vstack([mean - lo, hi - mean]))
+            at = x - 0.4 + width * (i + 0.5)
+            style = {"ecolor": "0.25", "capsize": 3, "elinewidth": 1.2}
+            if what == "retention":  # points, not bars: the axis does not start at zero
+                ax.errorbar(at, mean, yerr=err, fmt="o", markersize=8, color=colours[sc], **style)
+            else:
+                ax.bar(at, mean, width=width * 0.92, color=colours[sc], yerr=err, error_kw=style)
+        ax.set_xticks(x, [g.replace("_", "-") for g in SEGMENTS])
+        ax.set_ylabel(_run_unit(cols[0]) or cols[0])
+        ax.set_title("annual retention" if what == "retention" else "contribution over the run")
+        ax.yaxis.set_major_formatter(_CompactFormatter())
+        ax.grid(axis="x", visible=False)
+        if what == "contribution":
+            ax.axhline(0, color="0.25", linewidth=1)
+    _legend(fig, *_scenario_handles(colours), title="means with 90 % intervals over replications")
+    fig.suptitle(title or "Who the policy keeps: retention and contribution by customer segment")
     return fig
 
 

@@ -106,6 +106,7 @@ class Study:
             figs["outcomes"] = charts.outcome_distributions_figure(
                 t["replications"], metrics=("retention_annual", "profit", "turnover_annual")
             )
+            figs["segments"] = charts.segments_figure(t["replications"])
         elif self.kind == "sweep":
             keys = list(self.parameters["vary"])
             numeric = [k for k in keys if pd.api.types.is_numeric_dtype(t["sweep"][k])]

@@ -111,7 +111,10 @@ def test_opportunists_with_no_limit_erode_the_customer_focused_advantage():
 
 def test_regulated_domain_with_high_penalties_favours_gating_or_bounded_guidelines():
     """Claim: in a regulated domain with high penalties, approval gating or bounded guidelines beat wide discretion,
-    while without regulation wide discretion beats gating (empowerment must match accountability)."""
+    and regulation is what costs wide discretion: its profit against gating is lower with regulation than without
+    (empowerment must match accountability). Since the second version of the model, wide discretion does not beat
+    gating in this scenario even without regulation (a middling judge overgrants and misfits remedies, docs/ODD.md
+    8.2), so the control is the difference in differences, not the unregulated comparison alone."""
     high = {"compliance.breach_penalty_usd": 200_000.0}
     arms = [
         scenario("healthcare_compliance", "approval", **high, **{"empowerment.mode": "approval"}),
@@ -134,9 +137,9 @@ def test_regulated_domain_with_high_penalties_favours_gating_or_bounded_guidelin
     best_bounded = np.maximum(t["approval"], t["bounded"])
     clears_zero(best_bounded - t["wide"], +1, "profit, best of gating and bounded guidelines minus wide discretion")
     clears_zero(
-        t["wide, unregulated"] - t["approval, unregulated"],
-        +1,
-        "profit without regulation, wide discretion minus gating",
+        (t["wide"] - t["approval"]) - (t["wide, unregulated"] - t["approval, unregulated"]),
+        -1,
+        "profit of wide discretion against gating, regulated minus unregulated",
     )
 
 
