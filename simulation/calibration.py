@@ -98,13 +98,34 @@ TARGETS: tuple[Target, ...] = (
         _mean("engaged_share"),
     ),
     Target(
+        "engaged_share_operations",
+        "share of employees engaged (a low-engagement employer)",
+        "operations_focused",
+        0.10,
+        0.30,
+        "Gallup: 23 % worldwide, 30-33 % US; low-engagement units well below",
+        _mean("engaged_share"),
+    ),
+    Target(
+        "engaged_share_customer",
+        "share of employees engaged (a best-practice employer)",
+        "customer_focused",
+        0.55,
+        0.80,
+        "Gallup Exceptional Workplace Award winners: about 70 %",
+        _mean("engaged_share"),
+    ),
+    Target(
         "replacement_cost",
         "cost per hire / frontline annual pay",
         "base",
         0.16,
         0.21,
         "Boushey & Glynn 2012",
-        lambda g, p: _ratio("cost_hiring", "hires")(g, p) / p["firm.wage_frontline_usd_per_year"],
+        # The hiring cost of a hire as a share of what the firm pays (market wage x (1 + pay premium)).
+        lambda g, p: (
+            _ratio("cost_hiring", "hires")(g, p) / (p["firm.wage_frontline_usd_per_year"] * (1.0 + p["pay.premium"]))
+        ),
     ),
     Target(
         "vacancy_days",

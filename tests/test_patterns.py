@@ -66,10 +66,13 @@ def test_customer_focused_keeps_customers_and_staff_at_a_higher_training_and_rec
 
 def test_switching_to_customer_focus_is_a_j_curve():
     """Claim: after switching from operations- to customer-focused, cumulative profit first falls behind staying
-    put (the short-term loss) and then overtakes it within the year (referrals and retention pay it back)."""
+    put (the short-term loss: the new levers cost from the first day, while engagement, satisfaction and the
+    reputation that earns the premium build slowly) and then turns: in the second year the switched firm gains on
+    the one that stayed put. Since the second version of the model the payback takes longer than the two-year
+    horizon (docs/ODD.md 8.2), so the test pins the dip and the turn, not the break-even within a year."""
     at = 30
     study = transition(
-        scenario("operations_focused"), scenario("customer_focused"), at_day=at, days=365, replications=REPS, seed=SEED
+        scenario("operations_focused"), scenario("customer_focused"), at_day=at, days=730, replications=REPS, seed=SEED
     )
     jc = study.tables["jcurve"]
     after = jc[jc["day"] >= at]
@@ -78,7 +81,7 @@ def test_switching_to_customer_focus_is_a_j_curve():
     before = jc[jc["day"] < at]["delta_cumulative_profit"]
     assert (before == 0).all(), "the arms differ before the switch"
     clears_zero(trough, -1, "deepest cumulative-profit gap after the switch (the dip)")
-    clears_zero(end, +1, "cumulative-profit gap at the horizon (payback)")
+    clears_zero(end - trough, +1, "cumulative-profit gap at the horizon minus at the trough (the turn)")
     trough_day = after.loc[after.groupby("replication")["delta_cumulative_profit"].idxmin(), "day"]
     assert (trough_day > at).all() and (trough_day < jc["day"].max()).all(), trough_day.tolist()
 

@@ -125,7 +125,7 @@ class Empowerment(Section):
     employee_detection: float = P(0.15, 0.0, 1.0, "probability", "Probability that an employee of middling judgement (0.5) deciding on the spot recognises an abusive claim and refuses it; it scales with the employee's judgement (twice this at judgement 1).")
     overgrant: float = P(0.8, 0.0, 5.0, "share of the grant", "Extra money an employee without judgement gives on the spot: a grant is generosity x claim x (1 + overgrant x (1 - judgement)); judgement comes from soft skill, culture fit and engagement.")
     decision_strain: float = P(0.5, 0.0, 1.0, "stress drive at full discretion and no judgement", "Stress drive of having to decide on the spot without the judgement to do it (role stress, Rizzo, House & Lirtzman 1970): strain = this x discretion x (1 - judgement), added to overload.")
-    training_hours_per_hire: float = P(16.0, 0.0, 400.0, "h/hire", "Onboarding in the guidelines (cases, limits, judgement) for each hire, at full discretion (scaled by the discretion the guidelines give; none under approval gating).")
+    training_hours_per_hire: float = P(16.0, 0.0, 400.0, "h/hire", "Onboarding in the guidelines (cases, limits) for each hire, at full discretion (scaled by the discretion the guidelines give; none under approval gating): a cost of empowerment, counted as training hours; the judgement to use discretion comes from soft skill, fit and engagement.")
 
 
 class Recovery(Section):
@@ -247,7 +247,7 @@ class Loyalty(Section):
     """Satisfaction, churn and word of mouth."""
 
     satisfaction_rate: float = P(0.15, 0.0, 1.0, "share per encounter", "How far one encounter moves satisfaction toward its experience score.")
-    churn_per_year: float = P(0.12, 0.0, 5.0, "churn/customer/yr", "Annual churn hazard at the reference satisfaction and no price premium (banks about 10 %, telecom 10-20 %, retail 24 %).")
+    churn_per_year: float = P(0.12, 0.0, 5.0, "churn/customer/yr", "Annual churn hazard at the reference satisfaction when the price is what the customer's experience is worth to them (banks about 10 %, telecom 10-20 %, retail 24 %); a price below that lowers it, above raises it (loyalty.price_elasticity).")
     reference_satisfaction: float = P(0.8, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at which the churn hazard equals churn_per_year.")
     churn_slope: float = P(6.0, 0.0, 30.0, "log-hazard per satisfaction unit", "How steeply churn falls with satisfaction.")
     price_elasticity: float = P(8.0, 0.0, 50.0, "log-hazard per unit of overcharge", "Churn hazard times exp(price_elasticity x sensitivity x (premium - willingness to pay)) when the price exceeds what the experience is worth to the customer; a bargain lowers it at a rate divided by loss aversion (2.25).")
@@ -262,7 +262,7 @@ class Pricing(Section):
     """Price, revenue and what an experience is worth to a customer."""
 
     revenue_per_contact_usd: float = P(17.0, 0.0, 100000.0, "USD/served contact", "Contribution (revenue net of cost of goods) per served contact at the market price.")
-    price_premium: float = P(0.0, -0.3, 1.0, "share of market price", "Price premium over competitors; negative is a discount (Southwest, Costco). Customers pay it only as far as their experience is worth it (see wtp_max).")
+    price_premium: float = P(0.0, -0.3, 1.0, "share of market price", "Price premium over competitors, charged on every served first contact; negative is a discount (Southwest, Costco). Where it exceeds what a customer's experience is worth to them (see wtp_max), that customer churns more and rates the encounter lower, and prospects convert less.")
     value_weight: float = P(0.5, 0.0, 5.0, "experience lost per unit of overcharge x sensitivity", "How much paying more than the experience is worth lowers an encounter's experience: 1 - weight x sensitivity x (premium - willingness to pay), when positive.")
     wtp_max: float = P(0.16, 0.0, 1.0, "share of market price", "Willingness to pay above the market price for a great experience (customers say up to 16 %, PwC 2018); none for a poor one.")
     wtp_floor_satisfaction: float = P(0.65, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at or below which a customer is willing to pay no premium (a detractor's experience is worth nothing extra).")
@@ -288,7 +288,7 @@ class Marketing(Section):
     growth_target_per_year: float = P(0.0, -0.5, 1.0, "share/yr", "Growth of the customer base the firm aims for (0 = hold the initial base); marketing buys the rest of the gap that referrals leave.")
     catch_up_days: float = P(30.0, 1.0, 3650.0, "days", "Marketing buys the gap between the target and the active base at this pace (gap / catch_up_days customers a day).")
     max_paid_share_per_year: float = P(0.5, 0.0, 10.0, "new customers/initial customer/yr", "Marketing budget cap: the spend that buys this share of the initial base per year at the base acquisition cost; a poor reputation or a depleted market buys fewer with it.")
-    acquisition_cost_usd: float = P(600.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer at a neutral reputation in an untouched market: 5-25x the cost of keeping one. It rises as the prospects run out and as the reputation falls.")
+    acquisition_cost_usd: float = P(600.0, 0.0, 100000.0, "USD/new customer", "Cost of acquiring one new customer at the reference reputation (loyalty.reference_satisfaction), in an untouched market, at a price equal to what the reputation says the experience is worth: 5-25x the cost of keeping one. It rises as the prospects run out, as the reputation falls and as the price outruns it.")
 
 
 class Budget(Section):

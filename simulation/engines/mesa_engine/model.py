@@ -463,8 +463,10 @@ class FirmModel(mesa.Model):
         for emp, eps in zip(staff, noise, strict=True):
             if emp.on_duty:
                 load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)
-                judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
-                strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, judgement)
+                strain = 0.0
+                if emp.role == FRONTLINE:  # the frontline decides exceptions; the back office does not
+                    judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
+                    strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, judgement)
                 emp.stress = mech.stress_update(
                     emp.stress, load, strain, s.engagement.stress_days, s.people_first.level
                 )

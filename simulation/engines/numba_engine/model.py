@@ -701,7 +701,9 @@ def _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, va
             if ei[e, ROLE] == 0:
                 busy_front += ef[e, BUSY]
             load = mech.overload(ef[e, BUSY] / open_min, p[K.SERVICE_TARGET_OCCUPANCY])
-            strain = mech.decision_strain(p[K.EMPOWERMENT_DECISION_STRAIN], p[K.DISCRETION], ef[e, JUDGEMENT])
+            strain = 0.0
+            if ei[e, ROLE] == 0:  # the frontline decides exceptions; the back office does not
+                strain = mech.decision_strain(p[K.EMPOWERMENT_DECISION_STRAIN], p[K.DISCRETION], ef[e, JUDGEMENT])
             ef[e, STRESS] = mech.stress_update(
                 ef[e, STRESS], load, strain, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
             )
