@@ -133,8 +133,10 @@ def winners(
     for group in runs_of(list(values), [per[v]["best"] for v in values]):
         best = per[group[0]]["best"]
         span = number(group[0]) if len(group) == 1 else f"{number(group[0])} to {number(group[-1])}"
-        gains = [interval(per[v]["diffs"].loc[(best, "profit")], scale=1e-3) for v in (group[0], group[-1])]
-        gain = "" if best == "approval" else f" ({' to '.join(dict.fromkeys(gains))} k USD against approval)"
+        gain = ""
+        if best != "approval":  # approval is the baseline of the differences: it has no row against itself
+            gains = [interval(per[v]["diffs"].loc[(best, "profit")], scale=1e-3) for v in (group[0], group[-1])]
+            gain = f" ({' to '.join(dict.fromkeys(gains))} k USD against approval)"
         ties = [f"{per[v]['runner']} at {number(v)}{unit}" for v in group if per[v]["lead"]["lo"] <= 0]
         tie = f", tied within the interval with {', '.join(ties)}" if ties else ""
         out.append(f"at {span}{unit} **{best}**{gain}{tie}")

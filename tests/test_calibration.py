@@ -3,12 +3,13 @@
 One test per row of the calibration table of ``shared/model.md`` (and of
 docs/ODD.md section 8.1). Rows the model *produces* are checked on one
 simulated year of the default-size firms (base, operations_focused,
-customer_focused; mesa engine; fixed seeds), with margins of three standard
+customer_focused; mesa engine; fixed seeds) after the default warm-up
+(``simulation.api.DEFAULT_WARMUP_DAYS``), with margins of three standard
 errors of the mean across replications. Rows that *set* a parameter
 directly are checked on the parameter and the mechanism that uses it.
 
 These runs cost a few minutes of CPU: they are marked ``slow`` and run in
-``make test`` (CI) on one xdist worker (``--dist loadfile``), so the year is simulated once.
+``make test`` (CI) on one xdist worker (``--dist loadfile``), so the year (and its warm-up) is simulated once.
 """
 
 from __future__ import annotations
