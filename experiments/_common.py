@@ -6,6 +6,10 @@ writes ``results/<name>/summary.md``: the question, the answer in numbers, and w
 
 ``--quick`` is a smoke test (a small firm, few replications, a short horizon); its numbers are not
 findings. Without it, an experiment uses the default firm and enough replications for its claims.
+
+``--warmup-days`` (default :data:`simulation.api.DEFAULT_WARMUP_DAYS`, also under ``--quick``) is passed to
+every study the experiment runs through :meth:`Experiment.study`: each replication first runs that many days
+under its own policies, and ``--days``, the tables, the charts and switch days count from the end of it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from rich.console import Console
 
+from simulation.api import DEFAULT_WARMUP_DAYS, check_warmup_days
 from simulation.errors import FocussimError
 from simulation.progress import with_progress
 from simulation.scenario.loader import load_scenario, with_overrides
@@ -68,6 +73,11 @@ class Experiment:
     def seed(self) -> int:
         return int(self.args.seed)
 
+    @property
+    def warmup_days(self) -> int:
+        """Days each replication runs before day 1 (``--warmup-days``); 0 for a script without the option."""
+        return int(getattr(self.args, "warmup_days", 0))
+
     def scenario(self, stem: str, overrides: Mapping[str, Any] | None = None, name: str | None = None) -> Scenario:
         """``scenarios/<stem>.yaml`` with ``overrides`` (and the small firm under ``--quick``)."""
         loaded = load_scenario(SCENARIOS / f"{stem}.yaml")
@@ -82,6 +92,7 @@ class Experiment:
         """Run a study function with a progress bar and save it (tables, charts, study.json) to ``out/folder``."""
         kwargs.setdefault("seed", self.seed)
         kwargs.setdefault("workers", self.args.workers)
+        kwargs.setdefault("warmup_days", self.warmup_days)
         result: Study = with_progress(label, fn, *args, console=self.console, **kwargs)
         self.written += result.save(self.out / folder)
         return result
@@ -118,7 +129,9 @@ class Experiment:
         header = [
             f"# {self.question}",
             "",
-            f"Experiment `experiments/{self.name}.py`: {self.days} days, {self.replications} replications per arm, "
+            f"Experiment `experiments/{self.name}.py`: {self.days} days "
+            + (f"after a {self.warmup_days}-day warm-up" if self.warmup_days else "from the initial state (no warm-up)")
+            + f", {self.replications} replications per arm, "
             f"seed {self.seed}, numba engine, common random numbers across arms."
             + (" **Quick run (a small firm, a short horizon): a smoke test, not a finding.**" if self.quick else ""),
             "",
@@ -152,9 +165,16 @@ def difference_rows(diffs: Any, metrics: Iterable[str], scenario: str | None = N
 
 
 def start(
-    name: str, question: str, doc: str | None, days: int, replications: int, argv: list[str] | None = None
+    name: str,
+    question: str,
+    doc: str | None,
+    days: int,
+    replications: int,
+    argv: list[str] | None = None,
+    warmup: bool = True,
 ) -> Experiment:
-    """Parse the common options (``--quick --days --replications --seed --workers --out``)."""
+    """Parse the common options (``--quick --days --replications --seed --workers --out``, and ``--warmup-days``
+    unless ``warmup`` is False: a script that chooses its own warm-up)."""
     ap = argparse.ArgumentParser(
         prog=f"experiments/{name}.py",
         description=(doc or question).strip().split("\n\n")[0],
@@ -166,7 +186,18 @@ def start(
     ap.add_argument("--seed", type=int, default=2026, help="master seed (default 2026)")
     ap.add_argument("--workers", type=int, default=None, help="worker threads (default: all cores)")
     ap.add_argument("--out", type=Path, default=None, help=f"output folder (default results/{name})")
+    if warmup:
+        # Read as text and checked below: a bad value is one line and exit 2 (a FocussimError), not a usage error.
+        ap.add_argument(
+            "--warmup-days",
+            default=None,
+            metavar="N",
+            help=f"days each replication runs under its own policies before day 1 (default {DEFAULT_WARMUP_DAYS}; "
+            "0: none); results, charts and switch days count from the end of the warm-up",
+        )
     args = ap.parse_args(argv)
+    if warmup:
+        args.warmup_days = warmup_option(args.warmup_days)
     if args.days is None:
         args.days = QUICK_DAYS if args.quick else days
     if args.replications is None:
@@ -176,10 +207,23 @@ def start(
     return Experiment(name, question, args, Console(), out)
 
 
-def main(body: Callable[[Experiment], None], exp_args: tuple[Any, ...], argv: list[str] | None = None) -> int:
+def warmup_option(text: str | None) -> int:
+    """The ``--warmup-days`` value: the default when not given, else a whole number of at least 0."""
+    if text is None:
+        return DEFAULT_WARMUP_DAYS
+    value = str(text).strip()
+    return check_warmup_days(int(value) if value.isascii() and value.isdigit() else text, "--warmup-days")
+
+
+def main(
+    body: Callable[[Experiment], None],
+    exp_args: tuple[Any, ...],
+    argv: list[str] | None = None,
+    warmup: bool = True,
+) -> int:
     """Run ``body(experiment)``; a FocussimError becomes one line and exit 2, Ctrl-C exit 130."""
     try:
-        exp = start(*exp_args, argv=argv)
+        exp = start(*exp_args, argv=argv, warmup=warmup)
         body(exp)
         return exp.finish()
     except FocussimError as exc:

@@ -336,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     log(f"memory: {mem_reps} replications x {mem_days} days in a subprocess")
     mem_code = (
         "import simulation; simulation.run(None, engine='numba', "
-        f"days={mem_days}, replications={mem_reps}, seed=0, workers={threads}, output='summary')"
+        f"days={mem_days}, replications={mem_reps}, seed=0, workers={threads}, output='summary', "
+        "warmup_days=0)"  # the engine's memory for these days, as every other row measures: no warm-up
     )
     _, mem_rss = timed_child(mem_code)
     rows.append(

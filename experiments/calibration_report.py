@@ -2,12 +2,13 @@
 
 Question: after one simulated year, where does each calibrated quantity of
 the default firms (base, operations_focused, customer_focused) fall relative
-to its real-world range (docs/ODD.md section 8.1)? Writes the table to
-docs/calibration.md (or --out) with mean, standard error and range per row,
-using the same measurements as tests/test_calibration.py
+to its real-world range (docs/ODD.md section 8.1)? The year is measured after
+the default warm-up (simulation.api.DEFAULT_WARMUP_DAYS; --warmup-days).
+Writes the table to docs/calibration.md (or --out) with mean, standard error
+and range per row, using the same measurements as tests/test_calibration.py
 (simulation.calibration).
 
-    python experiments/calibration_report.py [--replications 4] [--days 365] [--quick]
+    python experiments/calibration_report.py [--replications 4] [--days 365] [--warmup-days N] [--quick]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 
 import simulation
+from simulation.api import DEFAULT_WARMUP_DAYS
 from simulation.calibration import measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument(
+        "--warmup-days",
+        type=int,
+        default=DEFAULT_WARMUP_DAYS,
+        help=f"days each replication runs before the measured year (default {DEFAULT_WARMUP_DAYS})",
+    )
+    ap.add_argument(
         "--quick", action="store_true", help="a small firm for 60 days (smoke test; numbers not meaningful)"
     )
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "calibration.md")
@@ -42,14 +50,20 @@ def main(argv: list[str] | None = None) -> int:
     for name in SCENARIOS:
         scenario = simulation.load_scenario(ROOT / "scenarios" / f"{name}.yaml", overrides=overrides)
         res = simulation.run(
-            scenario, days=args.days, replications=args.replications, seed=args.seed, workers=args.workers
+            scenario,
+            days=args.days,
+            replications=args.replications,
+            seed=args.seed,
+            workers=args.workers,
+            warmup_days=args.warmup_days,
         )
         daily[name], params[name] = res.daily, scenario.flat()
     table = measure(daily, params)
     lines = [
         "# Calibration results",
         "",
-        f"One run of `python experiments/calibration_report.py`: {args.days} days, {args.replications} "
+        f"One run of `python experiments/calibration_report.py`: {args.days} days after a {args.warmup_days}-day "
+        f"warm-up, {args.replications} "
         f"replications per scenario, seed {args.seed}, mesa engine"
         + (" (QUICK MODE: a small firm; not a calibration result)" if args.quick else ", default firm sizes")
         + ".",

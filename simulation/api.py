@@ -7,6 +7,9 @@ these functions and nothing deeper.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import Any
+
+import numpy as np
 
 from simulation.errors import FocussimError
 from simulation.results import Results, package_versions
@@ -15,9 +18,27 @@ from simulation.runner import ENGINES, OUTPUTS, Interrupted, Progress, default_t
 from simulation.scenario.loader import scenario_hash
 from simulation.scenario.schema import Scenario
 
-__all__ = ["ENGINES", "OUTPUTS", "Interrupted", "default_engine", "run"]
+__all__ = ["DEFAULT_WARMUP_DAYS", "ENGINES", "OUTPUTS", "Interrupted", "check_warmup_days", "default_engine", "run"]
 
 DEFAULT_DAYS = 730
+
+#: Business days every replication runs under its own policies before day 1 (results, charts and policy
+#: switches count from the end of the warm-up). The one default that ``run``, the studies, the command line
+#: and the experiment scripts read; chosen by Welch's method in ``experiments/warmup.py`` (docs/warmup.md).
+DEFAULT_WARMUP_DAYS = 365
+
+
+def check_warmup_days(warmup_days: Any, name: str = "warmup_days") -> int:
+    """``warmup_days`` as an int, or a one-line :class:`FocussimError` naming ``name``, the value and what is allowed.
+
+    Allowed: a whole number of at least 0 (an ``int`` or numpy integer; not a bool, a float or a string).
+    """
+    if isinstance(warmup_days, bool) or not isinstance(warmup_days, int | np.integer) or warmup_days < 0:
+        raise FocussimError(
+            f"{name} = {warmup_days!r}: allowed: a whole number of days of at least 0 "
+            f"(0: no warm-up; default {DEFAULT_WARMUP_DAYS})"
+        )
+    return int(warmup_days)
 
 
 def default_engine(replications: int) -> str:
@@ -35,6 +56,7 @@ def run(
     workers: int | None = None,
     output: str = "daily",
     switch: tuple[Scenario, int] | None = None,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
 ) -> Results:
     """Run a scenario and return its results.
 
@@ -43,19 +65,24 @@ def run(
         engine: ``"mesa"`` (the reference engine: agents and a SimPy day, inspectable) or ``"numba"``
             (the same model over arrays, for Monte Carlo). Default: ``numba`` when
             ``replications > 1``, else ``mesa``.
-        days: business days to simulate (default two years).
+        days: business days kept (default two years), after the warm-up.
         replications: independent replications; replication ``r`` uses the streams of ``(seed, r)``.
         seed: the run's seed.
-        progress: optional ``callback(done, total)`` in replication-days.
+        progress: optional ``callback(done, total)`` in replication-days, warm-up days included
+            (``total = (warmup_days + days) * replications``).
         workers: replications in parallel: processes (mesa, default 1) or threads (numba, default
             ``NUMBA_NUM_THREADS``, i.e. all cores). The numbers do not depend on it.
         output: ``"daily"`` (full daily table, float64/int64), ``"compact"`` (float32/int32, half
             the memory) or ``"summary"`` (no daily table: per-replication values and daily bands).
         switch: ``(scenario_after, day)``: a policy transition. The firm runs ``scenario``'s policies for
-            ``day`` days, then ``scenario_after``'s (numba engine). People, customers and their state carry
-            over; posts above the old staffing plan open as vacancies, posts below it close as their
-            holders leave; managers' consistency moves by the change in the policy's mean. Managers,
-            opening hours and the initial customer base must be the same in both scenarios.
+            the warm-up and ``day`` days after it, then ``scenario_after``'s (numba engine). People,
+            customers and their state carry over; posts above the old staffing plan open as vacancies,
+            posts below it close as their holders leave; managers' consistency moves by the change in the
+            policy's mean. Managers, opening hours and the initial customer base must be the same in both
+            scenarios.
+        warmup_days: business days simulated before day 1 under ``scenario``'s policies and dropped
+            (default :data:`DEFAULT_WARMUP_DAYS`): the engines run ``warmup_days + days`` days and the
+            results keep the last ``days``, numbered from 1. 0: start from the initial state.
 
     Returns:
         :class:`simulation.results.Results` with ``.daily``, ``.summary()`` and ``.save(dir)``.
@@ -77,13 +104,14 @@ def run(
         raise FocussimError(f"replications = {replications!r}: allowed: a whole number of at least 1")
     if int(seed) < 0:
         raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
+    warmup = check_warmup_days(warmup_days)
     started = _dt.datetime.now(_dt.UTC)
     if int(workers) < 1:
         raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
     if switch is not None:
         _check_switch(scenario, switch, engine, int(days))
     daily, wall, extra = run_replications(
-        scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output, switch
+        scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output, switch, warmup
     )
     provenance = {
         "scenario": scenario.name,
@@ -92,6 +120,8 @@ def run(
         "parameters": scenario.flat(),
         "engine": engine,
         "days": int(days),
+        # The engines simulated warmup_days + days days; the tables keep the last `days`, numbered from 1.
+        "warmup_days": warmup,
         "replications": int(replications),
         "workers": int(workers),
         "output": output,
@@ -105,7 +135,7 @@ def run(
     }
     if switch is not None:
         provenance["switch"] = {
-            "after_day": int(switch[1]),
+            "after_day": int(switch[1]),  # counted from the end of the warm-up
             "scenario": switch[0].name,
             "scenario_hash": scenario_hash(switch[0]),
             "parameters": switch[0].flat(),
@@ -124,7 +154,10 @@ def _check_switch(scenario: Scenario, switch: tuple[Scenario, int], engine: str,
     if engine != "numba":
         raise FocussimError(f"engine = {engine!r}: a policy switch runs on the numba engine: allowed: numba")
     if not 0 <= int(day) < days:
-        raise FocussimError(f"switch day = {day!r}: allowed: a day from 0 to {days - 1} (the horizon is {days} days)")
+        raise FocussimError(
+            f"switch day = {day!r}: allowed: a day from 0 to {days - 1} "
+            f"(the horizon is {days} days, counted from the end of the warm-up)"
+        )
     a, b = scenario.flat(), after.flat()
     for key in STRUCTURAL_KEYS:
         if a[key] != b[key]:

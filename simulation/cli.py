@@ -20,6 +20,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from simulation.api import DEFAULT_WARMUP_DAYS, check_warmup_days
 from simulation.errors import FocussimError, ScenarioError
 from simulation.scenario.loader import (
     describe,
@@ -178,6 +179,29 @@ def params(
     out.print(table)
 
 
+#: ``--warmup-days``: read as text and checked here, so that every bad value (negative, 1.5, abc) is one line
+#: and exit 2 like the other checked options (the option parser's own error for a non-integer is a usage box).
+WarmupOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--warmup-days",
+        metavar="<int>",
+        help=f"Warm-up: business days each replication runs under its own policies before day 1 (default "
+        f"{DEFAULT_WARMUP_DAYS}; 0: none). Results and charts count from the end of the warm-up.",
+        show_default=False,
+    ),
+]
+
+
+def _warmup_days(text: str | None) -> int:
+    """The ``--warmup-days`` value: the default when not given, else a whole number of at least 0."""
+    if text is None:
+        return DEFAULT_WARMUP_DAYS
+    value = text.strip()
+    # Digits only (no sign, decimal point or exponent); anything else gets check_warmup_days' one-line error.
+    return check_warmup_days(int(value) if value.isascii() and value.isdigit() else text, "--warmup-days")
+
+
 def _safe_dirname(name: str) -> str:
     """A scenario name as a single, harmless folder name."""
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")
@@ -208,7 +232,9 @@ def run(
         str | None,
         typer.Option(help="Simulation engine: mesa or numba (default: numba for more than one replication)."),
     ] = None,
-    days: Annotated[int, typer.Option(help="Simulated business days per replication.")] = 730,
+    days: Annotated[
+        int, typer.Option(help="Business days per replication, counted from the end of the warm-up.")
+    ] = 730,
     replications: Annotated[int, typer.Option(help="Independent replications.")] = 1,
     seed: Annotated[int, typer.Option(help="Base random seed.")] = 0,
     workers: Annotated[
@@ -234,12 +260,14 @@ def run(
         typer.Option("--out", help="Output folder (default results/<scenario name>)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
+    warmup_days: WarmupOpt = None,
 ) -> None:
     """Run a scenario, save the results and print a summary."""
     if days < 1:
         raise FocussimError(f"--days = {days}: allowed: a whole number of at least 1")
     if replications < 1:
         raise FocussimError(f"--replications = {replications}: allowed: a whole number of at least 1")
+    warmup = _warmup_days(warmup_days)
     overrides = parse_set(list(set_ or []))
     loaded = load_scenario(scenario, overrides, override_source="--set")
     simulate, engines = _engine_api()
@@ -254,7 +282,7 @@ def run(
     folder = out_dir if out_dir is not None else Path("results") / _safe_dirname(loaded.name)
 
     kwargs: dict[str, Any] = {"engine": engine, "days": days, "replications": replications, "seed": seed}
-    kwargs.update({"workers": workers, "output": output})
+    kwargs.update({"workers": workers, "output": output, "warmup_days": warmup})
     try:
         results = _simulate_with_progress(simulate, loaded, kwargs, quiet)
     except KeyboardInterrupt as exc:
@@ -270,7 +298,8 @@ def run(
     if not quiet:
         summary = results.summary()
         table = Table(
-            title=f"{loaded.name}: {replications} replication(s) x {days} days ({engine})",
+            title=f"{loaded.name}: {replications} replication(s) x {days} days ({engine}, "
+            + (f"after a {warmup}-day warm-up)" if warmup else "no warm-up)"),
             title_justify="left",
         )
         table.add_column("metric", no_wrap=True)
@@ -290,7 +319,7 @@ def _simulate_with_progress(simulate: Callable[..., Any], loaded: Any, kwargs: d
 
 # --------------------------------------------------------------------------- studies
 
-DaysOpt = Annotated[int, typer.Option(help="Simulated business days per replication.")]
+DaysOpt = Annotated[int, typer.Option(help="Business days per replication, counted from the end of the warm-up.")]
 RepsOpt = Annotated[int, typer.Option(help="Replications per scenario or design point (common random numbers).")]
 SeedOpt = Annotated[int, typer.Option(help="Base random seed.")]
 WorkersOpt = Annotated[int | None, typer.Option(help="Threads (default all cores). Same numbers for any count.")]
@@ -338,14 +367,24 @@ def compare(
     workers: WorkersOpt = None,
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
 ) -> None:
     """Scenarios head to head under common random numbers: paired differences with 90 % intervals."""
     from simulation import studies
 
+    warmup = _warmup_days(warmup_days)
     loaded = _scenario_files(scenarios)
     folder = out_dir or Path("results") / "compare"
     study = _study(
-        "compare", studies.compare, quiet, loaded, days=days, replications=replications, seed=seed, workers=workers
+        "compare",
+        studies.compare,
+        quiet,
+        loaded,
+        days=days,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        warmup_days=warmup,
     )
     _finish_study(
         study,
@@ -369,10 +408,12 @@ def sweep(
     workers: WorkersOpt = None,
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
 ) -> None:
     """Run a scenario over a design of parameter values: a tidy table, line charts and heatmaps."""
     from simulation import studies
 
+    warmup = _warmup_days(warmup_days)
     loaded = load_scenario(scenario)
     ranges = studies.parse_vary(vary)
     folder = out_dir or Path("results") / f"sweep_{_safe_dirname(loaded.name)}"
@@ -388,6 +429,7 @@ def sweep(
         replications=replications,
         seed=seed,
         workers=workers,
+        warmup_days=warmup,
     )
     cols = ["point", *ranges, *studies.SWEEP_METRICS]
     _finish_study(study, folder, "points", cols, f"{loaded.name}: mean over {replications} replications per point")
@@ -408,10 +450,12 @@ def sensitivity(
     workers: WorkersOpt = None,
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
 ) -> None:
     """Global sensitivity (SALib) of profit, retention and turnover to the varied parameters."""
     from simulation import studies
 
+    warmup = _warmup_days(warmup_days)
     loaded = load_scenario(scenario)
     parsed = studies.parse_vary(vary)
     ranges = {}
@@ -432,6 +476,7 @@ def sensitivity(
         replications=replications,
         seed=seed,
         workers=workers,
+        warmup_days=warmup,
     )
     cols = ["output", "input", *(["S1", "ST"] if method == "sobol" else ["mu_star", "sigma"])]
     _finish_study(study, folder, "indices", cols, f"{loaded.name}: {method} indices")
@@ -442,17 +487,22 @@ def sensitivity(
 def transition(
     start: Annotated[Path, typer.Argument(help="Scenario the firm runs now (YAML).")],
     target: Annotated[Path, typer.Argument(help="Scenario it switches to (YAML).")],
-    at_day: Annotated[int, typer.Option(help="Business days under the first scenario before the switch.")],
+    at_day: Annotated[
+        int,
+        typer.Option(help="Business days under the first scenario before the switch, after the warm-up."),
+    ],
     replications: RepsOpt = 30,
     days: DaysOpt = 730,
     seed: SeedOpt = 0,
     workers: WorkersOpt = None,
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
 ) -> None:
     """Switch policy mid-run: the J-curve of cumulative profit against staying put, and the break-even day."""
     from simulation import studies
 
+    warmup = _warmup_days(warmup_days)
     a, b = load_scenario(start), load_scenario(target)
     folder = out_dir or Path("results") / f"transition_{_safe_dirname(a.name)}_to_{_safe_dirname(b.name)}"
     study = _study(
@@ -466,6 +516,7 @@ def transition(
         replications=replications,
         seed=seed,
         workers=workers,
+        warmup_days=warmup,
     )
     cols = ["trough_usd", "trough_day", "breakeven_day_median", "share_never", "delta_at_horizon_median_usd"]
     _finish_study(study, folder, "summary", cols, f"{a.name} -> {b.name} after day {at_day}")

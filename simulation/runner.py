@@ -4,6 +4,14 @@ The runner owns seeding and the day count (not ``mesa.batch_run``): the
 replication ``r`` of a run with seed ``S`` always uses the streams of
 ``(S, r)`` (see :mod:`simulation.rng`), so results do not depend on how
 many workers run or in which order.
+
+The warm-up: with ``warmup_days = W`` an engine simulates ``W + days`` days
+and the runner keeps the last ``days``, numbered from 1, so a run starts
+from a state the firm reached under its own policies rather than from the
+initial state. A switch day counts from the end of the warm-up (the engine
+switches on day ``W + day``). The default warm-up is
+:data:`simulation.api.DEFAULT_WARMUP_DAYS`; here ``warmup_days`` defaults to
+0 (the runner simulates what it is asked for).
 """
 
 from __future__ import annotations
@@ -58,27 +66,36 @@ def default_threads() -> int:
 
 
 def run_mesa_replication(
-    scenario: Scenario, days: int, seed: int, replication: int, progress: Callable[[], None] | None = None
+    scenario: Scenario,
+    days: int,
+    seed: int,
+    replication: int,
+    progress: Callable[[], None] | None = None,
+    warmup_days: int = 0,
 ) -> pd.DataFrame:
-    """One replication of the mesa engine as a tidy daily table."""
+    """One replication of the mesa engine as a tidy daily table.
+
+    The model steps ``warmup_days + days`` days; the table keeps the last ``days`` (day 1 is the first
+    day after the warm-up). ``progress()`` is called once per simulated day, warm-up days included.
+    """
     from simulation.engines.mesa_engine import FirmModel  # engines import mesa: keep it lazy
 
     model = FirmModel(scenario, seed=seed, replication=replication)
-    for _ in range(days):
+    for _ in range(warmup_days + days):
         model.step()
         if progress is not None:
             progress()
-    df = pd.DataFrame(model.rows, columns=list(DAILY_COLUMNS))
+    df = pd.DataFrame(model.rows[warmup_days:], columns=list(DAILY_COLUMNS))
     df.insert(0, "day", np.arange(1, days + 1, dtype=np.int32))
     df.insert(0, "replication", np.int32(replication))
     df.insert(0, "scenario", scenario.name)
     return df
 
 
-def _mesa_job(args: tuple[Scenario, int, int, int]) -> pd.DataFrame:
+def _mesa_job(args: tuple[Scenario, int, int, int, int]) -> pd.DataFrame:
     """Process-pool entry point (module level so it pickles under ``spawn``)."""
-    scenario, days, seed, replication = args
-    return run_mesa_replication(scenario, days, seed, replication)
+    scenario, days, seed, replication, warmup_days = args
+    return run_mesa_replication(scenario, days, seed, replication, warmup_days=warmup_days)
 
 
 def _tidy(cube: np.ndarray, name: str, replications: np.ndarray, compact: bool) -> pd.DataFrame:
@@ -126,22 +143,26 @@ def _run_numba(
     threads: int,
     dtype: type,
     switch: tuple[Scenario, int] | None = None,
+    warmup_days: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Numba replications in a thread pool (the kernels release the GIL).
 
-    Returns the (replications x days x metrics) array, a mask of finished replications and whether
-    Ctrl-C stopped the run (then waiting replications were cancelled and running ones finished).
+    Each replication simulates ``warmup_days + days`` days (a switch on ``warmup_days + day``); the cube
+    keeps the last ``days``. Returns the (replications x days x metrics) array, a mask of finished
+    replications and whether Ctrl-C stopped the run (then waiting replications were cancelled and
+    running ones finished).
     """
     from simulation.engines.numba_engine import pack, run_one  # compiles (or loads) the kernels
 
     params = pack(scenario)
-    after = None if switch is None else (pack(switch[0]), int(switch[1]))
+    after = None if switch is None else (pack(switch[0]), warmup_days + int(switch[1]))
     cube: np.ndarray = np.zeros((replications, days, len(DAILY_COLUMNS)), dtype=dtype)
     finished = np.zeros(replications, dtype=bool)
+    simulated = warmup_days + days
 
     def job(r: int) -> int:
-        table, _ = run_one(params, days, seed, r, after)
-        cube[r] = table
+        table, _ = run_one(params, simulated, seed, r, after)
+        cube[r] = table[warmup_days:]
         return r
 
     pool = ThreadPoolExecutor(max_workers=threads)
@@ -149,7 +170,7 @@ def _run_numba(
     try:
         for fut in as_completed(futures):
             finished[fut.result()] = True
-            tick(days)
+            tick(simulated)
     except KeyboardInterrupt:
         pool.shutdown(wait=True, cancel_futures=True)
         for fut in futures:
@@ -170,11 +191,14 @@ def run_replications(
     workers: int = 1,
     output: str = "daily",
     switch: tuple[Scenario, int] | None = None,
+    warmup_days: int = 0,
 ) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
     """Run ``replications`` replications; returns the daily table, the wall time (s) and extra tables.
 
-    ``switch = (scenario_after, day)``: the policies of ``scenario_after`` apply after ``day`` days
-    (numba engine only).
+    ``warmup_days``: days simulated before day 1 and dropped from every table (the engines run
+    ``warmup_days + days`` days). ``switch = (scenario_after, day)``: the policies of ``scenario_after``
+    apply after ``day`` days counted from the end of the warm-up (numba engine only). Progress counts
+    replication-days including the warm-up: its total is ``(warmup_days + days) * replications``.
 
     ``workers`` are processes (mesa) or threads (numba); each replication draws only from its own
     streams, so the numbers are identical for any number of workers. ``output`` chooses what is kept:
@@ -192,11 +216,16 @@ def run_replications(
         raise FocussimError(f"engine = {engine!r}: allowed: {', '.join(ENGINES)}")
     if output not in OUTPUTS:
         raise FocussimError(f"output = {output!r}: allowed: {', '.join(OUTPUTS)}")
+    if int(warmup_days) < 0:
+        raise FocussimError(f"warmup_days = {warmup_days!r}: allowed: a whole number of at least 0")
+    warmup_days = int(warmup_days)
     if engine == "numba":
-        return _run_numba_replications(scenario, days, replications, seed, progress, workers, output, switch)
+        return _run_numba_replications(
+            scenario, days, replications, seed, progress, workers, output, switch, warmup_days
+        )
     if switch is not None:
         raise FocussimError("a policy switch runs on the numba engine: allowed: engine='numba'")
-    total = days * replications
+    total = (warmup_days + days) * replications
     done = 0
 
     def tick(n: int = 1) -> None:
@@ -208,14 +237,14 @@ def run_replications(
     t0 = time.perf_counter()
     workers = max(1, min(int(workers), replications))
     if workers == 1:
-        frames = [run_mesa_replication(scenario, days, seed, r, tick) for r in range(replications)]
+        frames = [run_mesa_replication(scenario, days, seed, r, tick, warmup_days) for r in range(replications)]
     else:
         frames = [pd.DataFrame()] * replications
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_mesa_job, (scenario, days, seed, r)): r for r in range(replications)}
-            for fut in as_completed(futures):
-                frames[futures[fut]] = fut.result()
-                tick(days)
+            jobs = {pool.submit(_mesa_job, (scenario, days, seed, r, warmup_days)): r for r in range(replications)}
+            for fut in as_completed(jobs):
+                frames[jobs[fut]] = fut.result()
+                tick(warmup_days + days)
     wall = time.perf_counter() - t0
     daily = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*KEY_COLUMNS, *DAILY_COLUMNS])
     for col in DAILY_COLUMNS:
@@ -242,8 +271,9 @@ def _run_numba_replications(
     threads: int,
     output: str,
     switch: tuple[Scenario, int] | None = None,
+    warmup_days: int = 0,
 ) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
-    total = days * replications
+    total = (warmup_days + days) * replications
     done = 0
 
     def tick(n: int) -> None:
@@ -255,7 +285,9 @@ def _run_numba_replications(
     t0 = time.perf_counter()
     dtype = np.float64 if output == "daily" else np.float32
     threads = max(1, min(int(threads), replications))
-    cube, finished, interrupted = _run_numba(scenario, days, replications, seed, tick, threads, dtype, switch)
+    cube, finished, interrupted = _run_numba(
+        scenario, days, replications, seed, tick, threads, dtype, switch, warmup_days
+    )
     wall = time.perf_counter() - t0
     reps = np.flatnonzero(finished)
     if interrupted:  # nothing computed is lost: the finished replications come with the exception

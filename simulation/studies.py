@@ -13,6 +13,11 @@ transition``), the experiment scripts and the notebooks are thin layers over the
 
 Common random numbers: replication ``r`` of every scenario and design point draws from the streams of
 ``(seed, r)``, so differences between scenarios are paired and most of the noise cancels.
+
+Warm-up: every study takes ``warmup_days`` (default :data:`simulation.api.DEFAULT_WARMUP_DAYS`); each
+replication of each scenario and design point first runs that many days under its own policies, and
+``days``, the tables, the charts and a transition's ``at_day`` count from the end of the warm-up.
+``study.json`` records it.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.api import run
+from simulation.api import DEFAULT_WARMUP_DAYS, check_warmup_days, run
 from simulation.errors import FocussimError, ScenarioError
 from simulation.results import package_versions, run_unit
 from simulation.scenario.loader import _parse_yaml, scenario_hash, with_overrides
@@ -145,10 +150,14 @@ class Study:
         return paths
 
 
-def _provenance(scenarios: Sequence[Scenario], days: int, replications: int, seed: int, started: Any) -> dict:
+def _provenance(
+    scenarios: Sequence[Scenario], days: int, replications: int, seed: int, started: Any, warmup_days: int
+) -> dict:
     return {
         "scenarios": {s.name: {"hash": scenario_hash(s), "parameters": s.flat()} for s in scenarios},
         "days": int(days),
+        # Each replication first ran warmup_days days under its own policies; days count from its end.
+        "warmup_days": int(warmup_days),
         "replications": int(replications),
         "seed": int(seed),
         "seeding": "numpy.random.SeedSequence(entropy=seed, spawn_key=(replication, stream_index)); "
@@ -160,7 +169,10 @@ def _provenance(scenarios: Sequence[Scenario], days: int, replications: int, see
 
 
 class _Ticker:
-    """Turns the progress of one run into the progress of the whole study (replication-days)."""
+    """Turns the progress of one run into the progress of the whole study (replication-days).
+
+    ``days`` is what each replication simulates: the warm-up plus the kept days.
+    """
 
     def __init__(self, progress: Progress | None, runs: int, days: int, replications: int):
         self.progress = progress
@@ -184,13 +196,15 @@ class _Ticker:
             self.progress(self.done, self.total)
 
 
-def _check_counts(days: int, replications: int, seed: int) -> None:
+def _check_counts(days: int, replications: int, seed: int, warmup_days: int = 0) -> int:
+    """Checks the counts before anything runs; returns the warm-up as an int."""
     if int(days) < 1:
         raise FocussimError(f"days = {days!r}: allowed: a whole number of at least 1")
     if int(replications) < 1:
         raise FocussimError(f"replications = {replications!r}: allowed: a whole number of at least 1")
     if int(seed) < 0:
         raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
+    return check_warmup_days(warmup_days)
 
 
 # --------------------------------------------------------------------------- compare
@@ -258,9 +272,11 @@ def compare(
     workers: int | None = None,
     progress: Progress | None = None,
     metrics: Sequence[str] = COMPARE_METRICS,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
 ) -> Study:
     """Run ``scenarios`` under common random numbers; the first is the baseline of the differences.
 
+    Each replication first runs ``warmup_days`` days under its scenario's policies (dropped).
     Tables: ``daily`` (tidy, every scenario), ``replications`` (run-level values, one row per scenario
     and replication), ``differences`` (:func:`paired_differences`).
     """
@@ -269,9 +285,9 @@ def compare(
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise FocussimError(f"compare: scenario names {names} repeat: allowed: distinct names (set name: in the YAML)")
-    _check_counts(days, replications, seed)
+    warmup = _check_counts(days, replications, seed, warmup_days)
     started = _dt.datetime.now(_dt.UTC)
-    ticker = _Ticker(progress, len(scenarios), days, replications)
+    ticker = _Ticker(progress, len(scenarios), warmup + days, replications)
     daily, per_rep = [], []
     for s in scenarios:
         res = run(
@@ -282,8 +298,9 @@ def compare(
             seed=seed,
             workers=workers,
             progress=ticker.run_callback(),
+            warmup_days=warmup,
         )
-        ticker.finished_run(days, replications)
+        ticker.finished_run(warmup + days, replications)
         daily.append(res.daily)
         per_rep.append(res.per_replication())
     per = pd.concat(per_rep, ignore_index=True)
@@ -295,7 +312,7 @@ def compare(
     return Study(
         "compare",
         tables,
-        _provenance(scenarios, days, replications, seed, started),
+        _provenance(scenarios, days, replications, seed, started, warmup),
         {"baseline": names[0], "scenarios": names, "confidence": CONFIDENCE, "engine": engine or "auto"},
     )
 
@@ -440,9 +457,10 @@ def _run_points(
     seed: int,
     workers: int | None,
     progress: Progress | None,
+    warmup_days: int,
 ) -> pd.DataFrame:
-    """Run every point (numba engine, summaries only); one row per point and replication."""
-    ticker = _Ticker(progress, len(scenarios), days, replications)
+    """Run every point (numba engine, summaries only, after the warm-up); one row per point and replication."""
+    ticker = _Ticker(progress, len(scenarios), warmup_days + days, replications)
     tables = []
     for s, point in zip(scenarios, points.itertuples(index=False), strict=True):
         res = run(
@@ -454,8 +472,9 @@ def _run_points(
             workers=workers,
             output="summary",
             progress=ticker.run_callback(),
+            warmup_days=warmup_days,
         )
-        ticker.finished_run(days, replications)
+        ticker.finished_run(warmup_days + days, replications)
         per = res.per_replication().drop(columns=["scenario"])
         for i, col in enumerate(points.columns):
             per.insert(i, col, point[i])
@@ -473,24 +492,26 @@ def sweep(
     seed: int = 0,
     workers: int | None = None,
     progress: Progress | None = None,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
 ) -> Study:
     """Run ``scenario`` over a design (:func:`design_points`) on the numba engine.
 
+    Each replication of each point first runs ``warmup_days`` days under that point's policies (dropped).
     Tables: ``design`` (the points), ``sweep`` (one row per point and replication: ``point``, the varied
     keys, ``replication``, then every run-level metric) and ``points`` (mean and 90 % interval of the
     sweep metrics per point).
     """
-    _check_counts(days, replications, seed)
+    warmup = _check_counts(days, replications, seed, warmup_days)
     started = _dt.datetime.now(_dt.UTC)
     points = design_points(vary, design, samples, seed)
     keys = list(vary)
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress)
+    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup)
     summary = _point_summary(table, keys)
     return Study(
         "sweep",
         {"design": points, "sweep": table, "points": summary},
-        _provenance([scenario], days, replications, seed, started),
+        _provenance([scenario], days, replications, seed, started, warmup),
         {
             "vary": {k: list(v) if isinstance(v, tuple) else v for k, v in vary.items()},
             "design": design,
@@ -591,9 +612,11 @@ def sensitivity(
     workers: int | None = None,
     progress: Progress | None = None,
     outputs: Sequence[str] = SENSITIVITY_OUTPUTS,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
 ) -> Study:
     """Global sensitivity of ``outputs`` to the parameters in ``ranges`` (SALib).
 
+    Each replication of each point first runs ``warmup_days`` days under that point's policies (dropped).
     Each design point is the mean over ``replications`` (common random numbers across points, so the
     replication noise is largely shared). Tables: ``samples`` (one row per point and replication),
     ``indices`` (:func:`sensitivity_indices`).
@@ -609,20 +632,20 @@ def sensitivity(
                 problem="not a numeric parameter",
                 allowed="numeric parameters (see focussim params)",
             )
-    _check_counts(days, replications, seed)
+    warmup = _check_counts(days, replications, seed, warmup_days)
     started = _dt.datetime.now(_dt.UTC)
     keys = list(ranges)
     x = sensitivity_sample(ranges, method, samples, seed)
     points = pd.DataFrame({k: [_cast(k, v) for v in x[:, j]] for j, k in enumerate(keys)})
     points.insert(0, "point", np.arange(len(points)))
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress)
+    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup)
     y = table.groupby("point", sort=True)[list(outputs)].mean().to_numpy()
     indices = sensitivity_indices(ranges, x, y, outputs, method, seed)
     return Study(
         "sensitivity",
         {"samples": table, "indices": indices},
-        _provenance([scenario], days, replications, seed, started),
+        _provenance([scenario], days, replications, seed, started, warmup),
         {
             "ranges": {k: list(v) for k, v in ranges.items()},
             "method": method,
@@ -666,20 +689,24 @@ def transition(
     seed: int = 0,
     workers: int | None = None,
     progress: Progress | None = None,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
 ) -> Study:
     """Switch from ``start``'s policies to ``target``'s on ``at_day``, against staying with ``start``.
 
-    Both arms share the random streams (common random numbers) and are identical until ``at_day``.
+    Both arms first run ``warmup_days`` days under ``start``'s policies (dropped); ``at_day`` and the days
+    of every table count from the end of the warm-up. Both arms share the random streams (common random
+    numbers) and are identical until ``at_day``.
     Tables: ``daily`` (both arms), ``jcurve`` (per replication and day: the difference in cumulative
     profit, switch minus stay, USD), ``breakeven`` (:func:`breakeven_days`) and ``summary``.
     """
-    _check_counts(days, replications, seed)
+    warmup = _check_counts(days, replications, seed, warmup_days)
     if not (0 <= int(at_day) < int(days)):
         raise FocussimError(
-            f"--at-day = {at_day}: allowed: a day from 0 to {int(days) - 1} (the horizon is {days} days)"
+            f"--at-day = {at_day}: allowed: a day from 0 to {int(days) - 1} "
+            f"(the horizon is {days} days, counted from the end of the warm-up)"
         )
     started = _dt.datetime.now(_dt.UTC)
-    ticker = _Ticker(progress, 2, days, replications)
+    ticker = _Ticker(progress, 2, warmup + days, replications)
     stay_name = f"stay: {start.name}"
     switch_name = f"switch to {target.name} on day {at_day}"
     stay = run(
@@ -690,8 +717,9 @@ def transition(
         seed=seed,
         workers=workers,
         progress=ticker.run_callback(),
+        warmup_days=warmup,
     )
-    ticker.finished_run(days, replications)
+    ticker.finished_run(warmup + days, replications)
     moved = run(
         with_overrides(start, {}, name=switch_name),
         engine="numba",
@@ -701,8 +729,9 @@ def transition(
         workers=workers,
         progress=ticker.run_callback(),
         switch=(target, int(at_day)),
+        warmup_days=warmup,
     )
-    ticker.finished_run(days, replications)
+    ticker.finished_run(warmup + days, replications)
     cols = ["replication", "day", "profit"]
     a = stay.daily[cols].sort_values(["replication", "day"])
     b = moved.daily[cols].sort_values(["replication", "day"])
@@ -718,6 +747,7 @@ def transition(
             {
                 "at_day": at_day,
                 "horizon_days": days,
+                "warmup_days": warmup,
                 "replications": replications,
                 "trough_usd": float(med.min()),
                 "trough_day": int(med.index.to_numpy()[med.to_numpy().argmin()]),
@@ -739,6 +769,6 @@ def transition(
             "breakeven": be,
             "summary": summary,
         },
-        _provenance([start, target], days, replications, seed, started),
+        _provenance([start, target], days, replications, seed, started, warmup),
         {"start": start.name, "target": target.name, "at_day": int(at_day)},
     )

@@ -17,6 +17,9 @@ from simulation.metrics import COUNT_COLUMNS, DAILY_COLUMNS, HEADLINE, KEY_COLUM
 
 SMALL = {"customers.initial": 400, "firm.frontline": 5, "firm.back_office": 1, "firm.managers": 1}
 DAYS, REPS, SEED = 8, 3, 21
+#: The API's mechanics (shapes, dtypes, provenance, progress) from the initial state: no warm-up, so the mesa
+#: runs stay short and the counts exact (the warm-up is tested in tests/test_warmup.py).
+NO_WARMUP = 0
 
 #: Count-like metrics (customers, contacts, employees, cases): whole numbers.
 
@@ -28,7 +31,7 @@ def scenario() -> Scenario:
 
 @pytest.fixture(scope="module")
 def results(scenario: Scenario) -> Results:
-    return simulation.run(scenario, engine="mesa", days=DAYS, replications=REPS, seed=SEED)
+    return simulation.run(scenario, engine="mesa", days=DAYS, replications=REPS, seed=SEED, warmup_days=NO_WARMUP)
 
 
 def test_daily_table_shape(results: Results, scenario: Scenario) -> None:
@@ -125,6 +128,7 @@ def test_save_writes_three_files_with_provenance(results: Results, scenario: Sce
     assert meta["seed"] == SEED
     assert meta["replications"] == REPS
     assert meta["days"] == DAYS
+    assert meta["warmup_days"] == NO_WARMUP
     assert meta["engine"] == "mesa"
     assert meta["scenario"] == scenario.name
     assert meta["packages"]["mesa"] == metadata.version("mesa")
@@ -135,7 +139,9 @@ def test_save_writes_three_files_with_provenance(results: Results, scenario: Sce
 
 def test_progress_callback_counts_replication_days(scenario: Scenario) -> None:
     calls: list[tuple[int, int]] = []
-    simulation.run(scenario, days=4, replications=2, seed=1, progress=lambda d, t: calls.append((d, t)))
+    simulation.run(
+        scenario, days=4, replications=2, seed=1, progress=lambda d, t: calls.append((d, t)), warmup_days=NO_WARMUP
+    )
     assert calls
     done = [d for d, _ in calls]
     assert all(b > a for a, b in zip(done, done[1:], strict=False))
@@ -163,7 +169,7 @@ def test_bad_arguments_raise_one_line_errors(scenario: Scenario, kwargs: dict, n
 
 
 def test_run_without_a_scenario_uses_the_defaults() -> None:
-    res = simulation.run(days=1)
+    res = simulation.run(days=1, warmup_days=NO_WARMUP)  # the default firm in mesa: a year's warm-up takes ~45 s
     assert res.provenance["scenario_hash"] == scenario_hash(Scenario())
     assert res.provenance["parameters"] == Scenario().flat()
     assert res.provenance["engine"] == "mesa" and res.provenance["seed"] == 0

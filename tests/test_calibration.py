@@ -3,12 +3,18 @@
 One test per row of the calibration table of ``shared/model.md`` (and of
 docs/ODD.md section 8.1). Rows the model *produces* are checked on one
 simulated year of the default-size firms (base, operations_focused,
-customer_focused; mesa engine; fixed seeds), with margins of three standard
+customer_focused; fixed seeds) after the default warm-up
+(``simulation.api.DEFAULT_WARMUP_DAYS``), with margins of three standard
 errors of the mean across replications. Rows that *set* a parameter
 directly are checked on the parameter and the mechanism that uses it.
 
-These runs cost a few minutes of CPU: they are marked ``slow`` and run in
-``make test`` (CI) on one xdist worker (``--dist loadfile``), so the year is simulated once.
+The year runs on the numba engine (docked to the mesa reference engine in
+tests/test_docking.py; experiments/calibration_report.py, which writes
+docs/calibration.md, runs on it too): with the warm-up, the mesa engine
+would simulate two default-size years per replication, about six minutes on
+two cores, most of the suite's time. The tests are marked ``slow`` and run
+in ``make test`` (CI) on one xdist worker (``--dist loadfile``), so the year
+(and its warm-up) is simulated once.
 """
 
 from __future__ import annotations
@@ -39,10 +45,10 @@ def _scenario(name: str) -> simulation.Scenario:
 
 @pytest.fixture(scope="module")
 def year() -> dict[str, pd.DataFrame]:
-    """Daily tables of one default-size year per archetype (mesa engine)."""
+    """Daily tables of one default-size year per archetype after the warm-up (numba engine)."""
     return {
         name: simulation.run(
-            _scenario(name), engine="mesa", days=DAYS, replications=REPLICATIONS, seed=SEED, workers=2
+            _scenario(name), engine="numba", days=DAYS, replications=REPLICATIONS, seed=SEED, workers=2
         ).daily
         for name in SCENARIOS
     }

@@ -2,7 +2,10 @@
 
 Small firms (400 customers, 5 frontline, 1 back office, 1 manager) keep a
 simulated day at a few milliseconds, so the checks run the real engine
-through the public :func:`simulation.run`.
+through the public :func:`simulation.run`. They are about mechanics from the
+initial state (conservation from ``customers.initial``, what happens on day 1),
+so every run passes ``warmup_days=0``: a year's warm-up would also multiply the
+mesa time by about twenty.
 """
 
 from __future__ import annotations
@@ -78,11 +81,11 @@ def small(**extra: Any) -> simulation.Scenario:
 def test_same_seed_same_table_other_seed_other_table(name: str) -> None:
     """Claim: a run is reproducible from (scenario, seed) alone; the seed matters."""
     s = archetype(name)
-    a = simulation.run(s, engine="mesa", days=20, replications=2, seed=11).daily
-    b = simulation.run(s, engine="mesa", days=20, replications=2, seed=11).daily
+    a = simulation.run(s, engine="mesa", days=20, replications=2, seed=11, warmup_days=0).daily
+    b = simulation.run(s, engine="mesa", days=20, replications=2, seed=11, warmup_days=0).daily
     pd.testing.assert_frame_equal(a, b)
     assert len(a) == 40
-    c = simulation.run(s, engine="mesa", days=20, replications=2, seed=12).daily
+    c = simulation.run(s, engine="mesa", days=20, replications=2, seed=12, warmup_days=0).daily
     assert not a.equals(c)
     assert not a[list(DAILY_COLUMNS)].equals(c[list(DAILY_COLUMNS)])
 
@@ -92,8 +95,8 @@ def test_replication_zero_equals_single_replication_run(name: str) -> None:
     """Claim: replication r draws only from the streams of (seed, r), so adding
     replications does not change replication 0, and replications differ."""
     s = archetype(name)
-    two = simulation.run(s, engine="mesa", days=20, replications=2, seed=5).daily
-    one = simulation.run(s, engine="mesa", days=20, replications=1, seed=5).daily
+    two = simulation.run(s, engine="mesa", days=20, replications=2, seed=5, warmup_days=0).daily
+    one = simulation.run(s, engine="mesa", days=20, replications=1, seed=5, warmup_days=0).daily
     rep0 = two[two["replication"] == 0].reset_index(drop=True)
     pd.testing.assert_frame_equal(rep0, one)
     rep1 = two[two["replication"] == 1].reset_index(drop=True)
@@ -103,8 +106,8 @@ def test_replication_zero_equals_single_replication_run(name: str) -> None:
 def test_workers_do_not_change_the_numbers() -> None:
     """Claim: the table is identical for any number of worker processes."""
     s = archetype("customer_focused")
-    serial = simulation.run(s, engine="mesa", days=15, replications=2, seed=3, workers=1).daily
-    parallel = simulation.run(s, engine="mesa", days=15, replications=2, seed=3, workers=2).daily
+    serial = simulation.run(s, engine="mesa", days=15, replications=2, seed=3, workers=1, warmup_days=0).daily
+    parallel = simulation.run(s, engine="mesa", days=15, replications=2, seed=3, workers=2, warmup_days=0).daily
     pd.testing.assert_frame_equal(serial, parallel)
 
 
@@ -181,7 +184,7 @@ def test_invariants_over_random_small_scenarios(levers: dict[str, Any], seed: in
     """Claim: conservation of customers and positions, the ledger and the ranges of
     every metric hold whatever the levers."""
     s = small(**levers)
-    daily = simulation.run(s, engine="mesa", days=15, replications=1, seed=seed).daily
+    daily = simulation.run(s, engine="mesa", days=15, replications=1, seed=seed, warmup_days=0).daily
     model = FirmModel(s, seed=seed)
     check_invariants(s, daily, model.planned_frontline + model.planned_back_office)
 
@@ -190,7 +193,7 @@ def test_invariants_hold_for_both_archetypes() -> None:
     """Claim: the same identities hold for the shipped archetypes (two replications)."""
     for name in ARCHETYPES:
         s = archetype(name)
-        daily = simulation.run(s, engine="mesa", days=15, replications=2, seed=7).daily
+        daily = simulation.run(s, engine="mesa", days=15, replications=2, seed=7, warmup_days=0).daily
         model = FirmModel(s, seed=7)
         check_invariants(s, daily, model.planned_frontline + model.planned_back_office)
 
@@ -240,7 +243,7 @@ def test_budget_rule_freezes_hiring_while_it_binds() -> None:
     freezes hiring: vacancies stay open and can only grow; without the rule, the same
     firm hires."""
     s = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": True, "budget.min_staffing_share": 0.0})
-    daily = simulation.run(s, engine="mesa", days=60, seed=4).daily
+    daily = simulation.run(s, engine="mesa", days=60, seed=4, warmup_days=0).daily
     assert (daily["budget_cut"] == 1.0).all()  # binds from the end of day 1
     later = daily[daily["day"] >= 2]
     assert (later["hires"] == 0).all()
@@ -249,7 +252,7 @@ def test_budget_rule_freezes_hiring_while_it_binds() -> None:
     assert daily["vacancies"].iloc[-1] == daily["quits"].sum() - daily["hires"].sum()
 
     control_scenario = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": False})
-    control = simulation.run(control_scenario, engine="mesa", days=60, seed=4).daily
+    control = simulation.run(control_scenario, engine="mesa", days=60, seed=4, warmup_days=0).daily
     assert (control["budget_cut"] == 0.0).all()
     assert control["hires"].sum() > 0
 
@@ -285,7 +288,7 @@ def test_budget_rule_cuts_training_hours_while_it_binds() -> None:
     """Claim (budget.training_cut): while the rule binds, training hours per employee
     fall by ``training_cut``; the rule takes effect the day after it first binds."""
     s = small(**CHURNY, **ALWAYS_BINDING, **{"budget.cost_cutting": True})
-    daily = simulation.run(s, engine="mesa", days=30, seed=4).daily
+    daily = simulation.run(s, engine="mesa", days=30, seed=4, warmup_days=0).daily
     full = s.training.hours_per_year / 365.0
     planned = FirmModel(s, seed=4)
     staff_before = np.concatenate(
@@ -295,6 +298,6 @@ def test_budget_rule_cuts_training_hours_while_it_binds() -> None:
     assert math.isclose(per_employee[0], full, rel_tol=1e-9)  # no cut yet on day 1
     np.testing.assert_allclose(per_employee[1:], full * (1.0 - s.budget.training_cut), rtol=1e-9)
 
-    control = simulation.run(small(**CHURNY), engine="mesa", days=30, seed=4).daily
+    control = simulation.run(small(**CHURNY), engine="mesa", days=30, seed=4, warmup_days=0).daily
     assert (control["budget_cut"] == 0.0).all()
     assert control["training_hours"].iloc[0] == daily["training_hours"].iloc[0]

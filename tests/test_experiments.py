@@ -1,6 +1,7 @@
 """Every experiment script runs with ``--quick`` and writes its charts, tables and summary.
 
-The numbers of a quick run are not findings (a small firm, 60 days, 2 replications); the checks are
+The numbers of a quick run are not findings (a small firm, 60 days after the default warm-up, 2 replications;
+warmup.py runs without a warm-up); the checks are
 that the script answers its question in the expected form: a summary headed by the question with an
 **Answer.** paragraph, PNG and SVG charts, readable non-empty tables, a provenance file per study.
 """
@@ -13,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from simulation.api import DEFAULT_WARMUP_DAYS
+
 pytestmark = pytest.mark.slow
 
 SCRIPTS = (
@@ -23,6 +26,7 @@ SCRIPTS = (
     "jcurve_transition.py",
     "quality_erosion.py",
     "service_heroes.py",
+    "warmup.py",
 )
 
 
@@ -48,6 +52,8 @@ def test_experiment_runs_quick_and_writes_its_outputs(script: str, tmp_path: Pat
     for record in studies:
         data = json.loads(record.read_text())
         assert data["seed"] == 2026 and data["days"] == 60 and data["replications"] == 2, record
+        # The default warm-up reaches every study (warmup.py measures the transient: it runs without one).
+        assert data["warmup_days"] == (0 if script == "warmup.py" else DEFAULT_WARMUP_DAYS), record
     for table in out.rglob("*.parquet"):
         frame = pd.read_parquet(table)
         assert len(frame) > 0 and len(frame.columns) > 1, table

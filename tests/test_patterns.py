@@ -4,8 +4,9 @@ Every test names its claim. Arms run under common random numbers (the same maste
 ``r`` of every arm draws from the same streams) and a claim about a difference is checked on the paired
 per-replication differences: the mean must clear zero by ``T`` standard errors (Student's t at 99.5 %
 one-sided for the replications used), so a test fails when the model stops showing the pattern, not by
-chance. The firm is the default size (the patterns are about the calibrated firm); the horizon is one
-year, or two where the pattern takes time to develop (the erosion spiral). The M/M/c pattern is checked
+chance. The firm is the default size (the patterns are about the calibrated firm) and every run starts after
+the default warm-up (simulation.api.DEFAULT_WARMUP_DAYS); the horizon is one year, or two where the pattern
+takes time to develop (the erosion spiral). The M/M/c pattern is checked
 in tests/test_queueing.py.
 """
 
@@ -173,15 +174,23 @@ def test_service_heroes_in_a_weak_network_do_worse_than_a_consistent_network():
 def test_cost_cutting_under_pressure_starts_an_erosion_spiral():
     """Claim: cutting training and staff when profit falls short starts a quality-erosion spiral: the service
     standard erodes and keeps eroding, first-contact resolution and retention fall below the same firm without the
-    budget rule, and the gap widens from the first year to the second."""
+    budget rule, and the gap widens from the first year to the second.
+
+    The spiral starts when the rule does: both arms warm up without it (the default warm-up), then one adopts it on
+    day 1 (a policy switch on day 0). Warming up under the rule would start the spiral during the warm-up."""
+    from simulation import run
+
     cutting = scenario("cost_cutting")
     steady = scenario("cost_cutting", "no cutting", **{"budget.cost_cutting": False})
-    study = compare([steady, cutting], days=730, replications=REPS, seed=SEED, workers=2)
-    daily = study.tables["daily"]
+    common = dict(days=730, replications=REPS, seed=SEED, workers=2, engine="numba")
+    arms = {
+        "no cutting": run(steady, **common),
+        "cost_cutting": run(with_overrides(steady, {}, name="cost_cutting"), switch=(cutting, 0), **common),
+    }
 
     def at(day: int, arm: str, metric: str) -> pd.Series:
-        rows = daily[(daily["day"] == day) & (daily["scenario"] == arm)]
-        return rows.set_index("replication")[metric]
+        daily = arms[arm].daily
+        return daily[daily["day"] == day].set_index("replication")[metric]
 
     gap_1 = at(364, "no cutting", "service_standard") - at(364, "cost_cutting", "service_standard")
     gap_2 = at(729, "no cutting", "service_standard") - at(729, "cost_cutting", "service_standard")
@@ -192,9 +201,9 @@ def test_cost_cutting_under_pressure_starts_an_erosion_spiral():
         -1,
         "the cutting firm's standard, year 2 minus year 1",
     )
-    t = study.tables["replications"].pivot(index="replication", columns="scenario")
+    t = {arm: res.per_replication().set_index("replication") for arm, res in arms.items()}
     for metric in ("first_contact_resolution", "retention_annual"):
-        clears_zero(t[(metric, "no cutting")] - t[(metric, "cost_cutting")], +1, f"{metric}, no cutting minus cutting")
+        clears_zero(t["no cutting"][metric] - t["cost_cutting"][metric], +1, f"{metric}, no cutting minus cutting")
 
 
 def test_eroded_standards_stay_low_after_the_pressure_eases():
