@@ -155,7 +155,8 @@ def docs_block(table: pd.DataFrame, exp: Experiment, window: int, ref: int, warm
         "",
         "Truncation day (days) per output and scenario, with the output's level over the reference window and "
         "the band's half-width; *trend* marks an output whose straight line over the reference window moves by "
-        "more than its band (not steady: it does not set the recommendation).",
+        "more than half its band and more than three standard errors (not steady: it does not set the "
+        "recommendation).",
         "",
         "| output | unit | " + " | ".join(SCENARIOS) + " |",
         "|---|---|" + "---:|" * len(SCENARIOS),
@@ -227,8 +228,8 @@ def body(exp: Experiment) -> None:
         f"{NOISE_K:g} standard errors of the smoothed mean's distance from the level, from batch means over the "
         "final year). The "
         "truncation day is the last day the smoothed series lies outside the band. An output whose straight line "
-        "rises or falls by more than the band over the final year is not steady (*trend*) and does not set the "
-        "recommendation. Where the noise sets the band, a transient smaller than it cannot be seen with this many "
+        "rises or falls over the final year by more than half the band and more than three standard errors of "
+        "that movement is not steady (*trend*) and does not set the recommendation. Where the noise sets the band, a transient smaller than it cannot be seen with this many "
         "replications; more replications narrow it.",
         "",
         "## Truncation days",
@@ -277,7 +278,7 @@ def body(exp: Experiment) -> None:
     exp.say(
         f"**Answer.** A replication should warm up for **{warmup} days** before day 1: {slowest}, rounded up to a "
         f"multiple of {ROUND_TO} days. {trend_words} `DEFAULT_WARMUP_DAYS` (simulation/api.py) is "
-        f"{DEFAULT_WARMUP_DAYS} days; it is set from this recommendation (docs/warmup.md).",
+        f"{DEFAULT_WARMUP_DAYS} days: set from this recommendation, rounded up to a year (docs/warmup.md).",
         "",
         f"Charts: `welch.png` (smoothed series, bands and truncation days). Tables: `truncation.csv`, "
         f"`smoothed.parquet`, the runs in `runs/`. Docs table: `{docs}`.",

@@ -24,7 +24,8 @@ DEFAULT_DAYS = 730
 
 #: Business days every replication runs under its own policies before day 1 (results, charts and policy
 #: switches count from the end of the warm-up). The one default that ``run``, the studies, the command line
-#: and the experiment scripts read; chosen by Welch's method in ``experiments/warmup.py`` (docs/warmup.md).
+#: and the experiment scripts read; chosen by Welch's method in ``experiments/warmup.py`` (330 days on the
+#: calibrated archetypes, rounded up to a year; docs/warmup.md).
 DEFAULT_WARMUP_DAYS = 365
 
 

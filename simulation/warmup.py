@@ -26,8 +26,9 @@ replications of ``m`` days that all start from the initial state (``warmup_days=
    (and shaded in the chart) is that of a full window, with ``noise_se``.
    Welch's method presumes a steady state: the rise of a straight line fitted to the smoothed series over
    the reference window is the output's *drift* (its standard error from the replications' own drifts); an
-   output whose drift exceeds the band by more than two standard errors is still moving in the final year
-   (a growth trend, not a start-up transient) and is reported as not steady;
+   output whose drift is material (more than half the band) and clearly not noise (more than three standard
+   errors) is still moving in the final year (a growth trend, not a start-up transient) and is reported as
+   not steady;
 4. the recommended warm-up (:func:`recommended_warmup`): the largest truncation day over the outputs and
    scenarios, rounded up to a multiple of 30 days.
 
@@ -189,9 +190,9 @@ class WelchResult:
 
     @property
     def steady(self) -> bool:
-        """Whether the output is steady over the reference window: its drift is not beyond the band by more
-        than two standard errors."""
-        return bool(abs(self.drift) <= self.band + 2.0 * self.drift_se)
+        """Whether the output is steady over the reference window: its drift is immaterial (at most half the
+        band) or indistinguishable from noise (at most three standard errors)."""
+        return bool(abs(self.drift) <= max(0.5 * self.band, 3.0 * self.drift_se))
 
 
 def welch_truncation(
