@@ -36,9 +36,9 @@ def scenario(stem: str, name: str | None = None, **overrides: object):
     return with_overrides(load_scenario(SCENARIOS / f"{stem}.yaml"), overrides, name=name or stem)
 
 
-def per_rep(arms, days: int = 365) -> pd.DataFrame:
+def per_rep(arms, days: int = 365, replications: int = REPS) -> pd.DataFrame:
     """Run-level values, one row per replication, columns (arm name, metric)."""
-    study = compare(arms, days=days, replications=REPS, seed=SEED, workers=2)
+    study = compare(arms, days=days, replications=replications, seed=SEED, workers=2)
     table = study.tables["replications"]
     return table.pivot(index="replication", columns="scenario")
 
@@ -47,7 +47,8 @@ def clears_zero(d: np.ndarray | pd.Series, sign: int, what: str) -> None:
     """``d`` (paired differences) has mean of ``sign`` at least T standard errors from zero."""
     d = np.asarray(d, dtype=float)
     mean, se = d.mean(), d.std(ddof=1) / math.sqrt(len(d))
-    assert sign * mean > T * se, f"{what}: mean {mean:.4g}, standard error {se:.3g}, need {'>' if sign > 0 else '<'} 0"
+    t = T if len(d) == REPS else float(stats.t.ppf(0.995, len(d) - 1))
+    assert sign * mean > t * se, f"{what}: mean {mean:.4g}, standard error {se:.3g}, need {'>' if sign > 0 else '<'} 0"
 
 
 def test_customer_focused_keeps_customers_and_staff_at_a_higher_training_and_recovery_cost():
@@ -68,12 +69,12 @@ def test_customer_focused_keeps_customers_and_staff_at_a_higher_training_and_rec
 def test_switching_to_customer_focus_is_a_j_curve():
     """Claim: after switching from operations- to customer-focused, cumulative profit first falls behind staying
     put (the short-term loss: the new levers cost from the first day, while engagement, satisfaction and the
-    reputation that earns the premium build slowly) and then turns: in the second year the switched firm gains on
-    the one that stayed put. Since the second version of the model the payback takes longer than the two-year
-    horizon (docs/ODD.md 8.2), so the test pins the dip and the turn, not the break-even within a year."""
+    reputation that earns the premium build slowly) and then turns: later the switched firm gains on
+    the one that stayed put. Since the second version of the model the payback takes about three years (docs/ODD.md
+    8.2), so the test pins the dip and the turn over a three-year horizon, not the break-even within a year."""
     at = 30
     study = transition(
-        scenario("operations_focused"), scenario("customer_focused"), at_day=at, days=730, replications=REPS, seed=SEED
+        scenario("operations_focused"), scenario("customer_focused"), at_day=at, days=1095, replications=REPS, seed=SEED
     )
     jc = study.tables["jcurve"]
     after = jc[jc["day"] >= at]
@@ -104,7 +105,9 @@ def test_opportunists_with_no_limit_erode_the_customer_focused_advantage():
                 },
             )
         )
-    runs = per_rep(arms, days=730)  # two years: a lenient policy attracts more opportunists as it goes
+    # Two years (a lenient policy attracts more opportunists as it goes) and 24 replications: at 50 % opportunists
+    # the operations-focused firm suffers too, and the difference of differences is noisy.
+    runs = per_rep(arms, days=730, replications=24)
     t = runs["profit"]
     advantage_few = t["no limit 0.12"] - t["ops 0.12"]
     advantage_many = t["no limit 0.5"] - t["ops 0.5"]
@@ -149,14 +152,15 @@ def test_regulated_domain_with_high_penalties_favours_gating_or_bounded_guidelin
 
 def test_a_weak_internal_chain_caps_what_empowerment_achieves():
     """Claim: a weak internal chain caps what frontline empowerment can achieve: an empowered frontline with a weak
-    chain resolves fewer contacts first time, keeps customers less satisfied and earns less than the same empowered
-    frontline with a strong chain (the bucket brigade). See docs/ODD.md on why the model's empowerment *gain* is not
-    smaller with a weak chain."""
+    chain keeps customers less satisfied and earns less than the same empowered frontline with a strong chain (the
+    bucket brigade). See docs/ODD.md on why the model's empowerment *gain* is not smaller with a weak chain. Since
+    the second version a strong chain takes coordination time off the frontline too, so its first-contact
+    resolution gain (about +0.4 points) is within the noise and no longer part of the claim (ODD pattern 4)."""
     empowered = {"empowerment.mode": "guidelines", "empowerment.discretion_limit_usd": 200.0}
     weak = scenario("base", "weak chain", **empowered, **{"service_philosophy.internal_orientation": 0.05})
     strong = scenario("base", "strong chain", **empowered, **{"service_philosophy.internal_orientation": 0.9})
     t = per_rep([weak, strong])
-    for metric in ("first_contact_resolution", "satisfaction_mean", "profit"):
+    for metric in ("satisfaction_mean", "profit"):
         clears_zero(t[(metric, "strong chain")] - t[(metric, "weak chain")], +1, f"{metric}, strong minus weak chain")
 
 
@@ -272,7 +276,7 @@ def test_paying_above_market_lowers_turnover_and_raises_labour_cost():
     """Claim: paying 40 % above the market wage (Costco against Sam's Club, Cascio 2006) lowers employee turnover and
     raises the labour cost."""
     arms = [scenario("base", "market pay"), scenario("base", "pay +40 %", **{"pay.premium": 0.4})]
-    t = per_rep(arms)
+    t = per_rep(arms, days=730)  # two years: quits of a 50-person payroll are few and noisy
     clears_zero(
         t[("turnover_annual", "pay +40 %")] - t[("turnover_annual", "market pay")], -1, "turnover, +40 % minus market"
     )

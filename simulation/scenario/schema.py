@@ -124,7 +124,7 @@ class Empowerment(Section):
     autonomy_guidelines: float = P(0.9, 0.0, 1.0, "index [0,1]", "Felt autonomy under guidelines with a generous limit (scaled down for small limits).")
     employee_detection: float = P(0.15, 0.0, 1.0, "probability", "Probability that an employee of middling judgement (0.5) deciding on the spot recognises an abusive claim and refuses it; it scales with the employee's judgement (twice this at judgement 1).")
     overgrant: float = P(0.8, 0.0, 5.0, "share of the grant", "Extra money an employee without judgement gives on the spot: a grant is generosity x claim x (1 + overgrant x (1 - judgement)); judgement comes from soft skill, culture fit and engagement.")
-    decision_strain: float = P(0.5, 0.0, 1.0, "stress drive at full discretion and no judgement", "Stress drive of having to decide on the spot without the judgement to do it (role stress, Rizzo, House & Lirtzman 1970): strain = this x discretion x (1 - judgement), added to overload.")
+    decision_strain: float = P(1.0, 0.0, 1.0, "stress drive at full discretion and no judgement", "Stress drive of having to decide on the spot without the judgement to do it (role stress, Rizzo, House & Lirtzman 1970): strain = this x discretion x (1 - judgement), added to overload.")
     training_hours_per_hire: float = P(16.0, 0.0, 400.0, "h/hire", "Onboarding in the guidelines (cases, limits) for each hire, at full discretion (scaled by the discretion the guidelines give; none under approval gating): a cost of empowerment, counted as training hours; the judgement to use discretion comes from soft skill, fit and engagement.")
 
 
@@ -164,7 +164,7 @@ class Leadership(Section):
 
     consistency: float = P(0.5, 0.0, 1.0, "index [0,1]", "How consistently managers model the firm's service values; each manager draws around it. Managers explain at least 70 % of engagement variance (Gallup).")
     consistency_sd: float = P(0.25, 0.0, 0.5, "index [0,1]", "Spread of consistency between managers.")
-    integrity_weight: float = P(0.6, 0.0, 1.0, "share per unit of gap", "How much of the leaders' example is lost per unit by which the values they preach (consistency) exceed the discretion employees have (behavioural integrity, Simons 2002): perceived consistency = consistency x (1 - weight x max(consistency - discretion, 0)).")
+    integrity_weight: float = P(0.8, 0.0, 1.0, "share per unit of gap", "How much of the leaders' example is lost per unit by which the values they preach (consistency) exceed the discretion employees have (behavioural integrity, Simons 2002): perceived consistency = consistency x (1 - weight x max(consistency - discretion, 0)).")
     coaching_hours_per_employee_year: float = P(40.0, 0.0, 1000.0, "manager h/employee/yr", "Managers' time spent coaching and modelling the values, per employee and year, at consistency 1 (scaled by the managers' mean consistency): about an hour a week one to one; bought as extra managers' hours (Gittell 2001: Southwest's narrow spans of supervision).")
 
 
@@ -217,7 +217,7 @@ class PeopleFirst(Section):
 class Engagement(Section):
     """How engagement forms and moves (behavioural constants)."""
 
-    baseline: float = P(0.225, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
+    baseline: float = P(0.24, 0.0, 1.0, "engagement [0,1]", "Target engagement with every driver at zero (the intercept of the engagement target).")
     initial_sd: float = P(0.15, 0.0, 0.5, "engagement [0,1]", "Spread of initial engagement around each employee's steady-state target (Gallup: about 23-30 % of employees are engaged).")
     engaged_threshold: float = P(0.6, 0.0, 1.0, "engagement [0,1]", "Engagement above which an employee counts as engaged.")
     adjustment_days: float = P(60.0, 1.0, 3650.0, "days", "Time constant with which engagement moves toward its target.")
