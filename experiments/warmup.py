@@ -229,8 +229,9 @@ def body(exp: Experiment) -> None:
         "final year). The "
         "truncation day is the last day the smoothed series lies outside the band. An output whose straight line "
         "rises or falls over the final year by more than half the band and more than three standard errors of "
-        "that movement is not steady (*trend*) and does not set the recommendation. Where the noise sets the band, a transient smaller than it cannot be seen with this many "
-        "replications; more replications narrow it.",
+        "that movement is not steady (*trend*) and does not set the recommendation. Where the noise sets the "
+        "band, a transient smaller than it cannot be seen with this many replications; more replications narrow "
+        "it.",
         "",
         "## Truncation days",
         "",

@@ -53,6 +53,7 @@ __all__ = [
     "parse_vary",
     "sensitivity",
     "sensitivity_indices",
+    "study_provenance",
     "sensitivity_sample",
     "sweep",
     "transition",
@@ -150,9 +151,11 @@ class Study:
         return paths
 
 
-def _provenance(
+def study_provenance(
     scenarios: Sequence[Scenario], days: int, replications: int, seed: int, started: Any, warmup_days: int
 ) -> dict:
+    """The provenance a study records in study.json: each scenario's hash and parameters, the run's size,
+    warm-up, seed and seeding rule, package versions and when it ran (``started``: a UTC datetime)."""
     return {
         "scenarios": {s.name: {"hash": scenario_hash(s), "parameters": s.flat()} for s in scenarios},
         "days": int(days),
@@ -312,7 +315,7 @@ def compare(
     return Study(
         "compare",
         tables,
-        _provenance(scenarios, days, replications, seed, started, warmup),
+        study_provenance(scenarios, days, replications, seed, started, warmup),
         {"baseline": names[0], "scenarios": names, "confidence": CONFIDENCE, "engine": engine or "auto"},
     )
 
@@ -511,7 +514,7 @@ def sweep(
     return Study(
         "sweep",
         {"design": points, "sweep": table, "points": summary},
-        _provenance([scenario], days, replications, seed, started, warmup),
+        study_provenance([scenario], days, replications, seed, started, warmup),
         {
             "vary": {k: list(v) if isinstance(v, tuple) else v for k, v in vary.items()},
             "design": design,
@@ -645,7 +648,7 @@ def sensitivity(
     return Study(
         "sensitivity",
         {"samples": table, "indices": indices},
-        _provenance([scenario], days, replications, seed, started, warmup),
+        study_provenance([scenario], days, replications, seed, started, warmup),
         {
             "ranges": {k: list(v) for k, v in ranges.items()},
             "method": method,
@@ -769,6 +772,6 @@ def transition(
             "breakeven": be,
             "summary": summary,
         },
-        _provenance([start, target], days, replications, seed, started, warmup),
+        study_provenance([start, target], days, replications, seed, started, warmup),
         {"start": start.name, "target": target.name, "at_day": int(at_day)},
     )

@@ -26,6 +26,7 @@ SCRIPTS = (
     "jcurve_transition.py",
     "quality_erosion.py",
     "service_heroes.py",
+    "two_roads.py",
     "warmup.py",
 )
 
