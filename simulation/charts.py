@@ -648,10 +648,20 @@ def segments_figure(per_rep: pd.DataFrame, title: str | None = None) -> Figure:
             hi = np.array([stats.loc[sc, f"{c}:hi"] for c in cols], dtype=float)
             err = np.nan_to_num(np.vstack([mean - lo, hi - mean]))
             at = x - 0.4 + width * (i + 0.5)
-            style = {"ecolor": "0.25", "capsize": 3, "elinewidth": 1.2}
             if what == "retention":  # points, not bars: the axis does not start at zero
-                ax.errorbar(at, mean, yerr=err, fmt="o", markersize=8, color=colours[sc], **style)
+                ax.errorbar(
+                    at,
+                    mean,
+                    yerr=err,
+                    fmt="o",
+                    markersize=8,
+                    color=colours[sc],
+                    ecolor="0.25",
+                    capsize=3,
+                    elinewidth=1.2,
+                )
             else:
+                style: dict[str, Any] = {"ecolor": "0.25", "capsize": 3, "elinewidth": 1.2}
                 ax.bar(at, mean, width=width * 0.92, color=colours[sc], yerr=err, error_kw=style)
         ax.set_xticks(x, [g.replace("_", "-") for g in SEGMENTS])
         ax.set_ylabel(_run_unit(cols[0]) or cols[0])
