@@ -104,6 +104,9 @@ class FirmModel(mesa.Model):
         self.budget_cut = False
         self.abuse_grant_rate = 0.0
         self.vacancies: list[list] = []  # [role, due_day]
+        # Today's values by customer segment, handed from one phase to the next (customers, ledger -> record).
+        self.acquisition_by_segment = [0.0, 0.0, 0.0]
+        self.revenue_by_segment = [0.0, 0.0, 0.0]
         # The market: prospects within reach, customers lost to competitors, the firm's reputation.
         self.initial_prospects = float(s.market.size - s.customers.initial)
         self.prospects = self.initial_prospects
@@ -237,10 +240,9 @@ class FirmModel(mesa.Model):
         stats = self._service_day(on_front, contacts, gate_share)
         churned, referrals, paid, acquisition_cost = self._customers(stats)
         training_hours, quits, quits_early = self._employees()
-        hires, hiring_cost, self.onboarding_hours_today = self._vacancies()
-        training_hours += self.onboarding_hours_today
+        hires, hiring_cost, onboarding_hours = self._vacancies()
         occupancy = self._firm(on_front)
-        costs, revenue = self._ledger(stats, training_hours, hiring_cost, acquisition_cost)
+        costs, revenue = self._ledger(stats, training_hours, onboarding_hours, hiring_cost, acquisition_cost)
         self.rows.append(
             self._record(
                 stats,
@@ -253,7 +255,7 @@ class FirmModel(mesa.Model):
                 quits_early,
                 hires,
                 occupancy,
-                training_hours,
+                training_hours + onboarding_hours,
             )
         )
         for cust in self.customers:
@@ -583,7 +585,12 @@ class FirmModel(mesa.Model):
         return occupancy
 
     def _ledger(
-        self, stats: DayStats, training_hours: float, hiring_cost: float, acquisition_cost: float
+        self,
+        stats: DayStats,
+        formal_hours: float,
+        onboarding_hours: float,
+        hiring_cost: float,
+        acquisition_cost: float,
     ) -> tuple[dict[str, float], float]:
         """Revenue and the day's costs by category, then the budget rule; returns the costs and revenue."""
         s = self.scenario
@@ -600,7 +607,8 @@ class FirmModel(mesa.Model):
         mean_wage_hour = ((wages_front + wages_back) / n_staff / hours_per_day) if n_staff else 0.0
         # Training: formal hours (soft-skill hours cost more), onboarding in the guidelines and ongoing support.
         support_hours = n_staff * t.ongoing_support * t.support_hours_per_year * per_day
-        soft_hours = (training_hours - self.onboarding_hours_today) * t.soft_skill_share
+        training_hours = formal_hours + onboarding_hours
+        soft_hours = formal_hours * t.soft_skill_share
         trainee_time = (training_hours + support_hours) * mean_wage_hour
         direct = t.cost_usd_per_hour * (training_hours + support_hours + soft_hours * (t.soft_cost_ratio - 1.0))
         coordination = sp.coordination_share * sp.internal_orientation * (wages_front + wages_back)
