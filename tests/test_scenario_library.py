@@ -103,7 +103,7 @@ def _southwest(s: Scenario) -> None:
     assert s.leadership.consistency >= 0.8
     assert s.people_first.level >= 0.8
     assert s.hiring.fit_weight >= 0.7
-    assert s.pricing.price_premium == 0.0  # low prices: the schema allows no discount
+    assert s.pricing.price_premium < 0.0  # low prices: a discount on the market price
     assert not s.budget.cost_cutting
 
 
