@@ -6,20 +6,30 @@ plan). The remaining staff carry more load, cut corners and let the service stan
 Sterman 2001). It runs against the same firm with the rule switched off (``budget.cost_cutting: false``)
 under common random numbers, so every difference is paired (90 % t intervals).
 
+The spiral is measured from its start: both arms warm up without the rule (the default warm-up), and the
+cutting arm adopts it on day 1 (a policy switch at day 0, ``simulation.run(..., switch=(cost_cutting, 0))``).
+Warming up under the rule would start the spiral inside the warm-up, so that day 1 would be mid-spiral
+(the pattern test ``test_cost_cutting_under_pressure_starts_an_erosion_spiral`` runs the same design).
+
 Three questions: does the spiral appear (per quarter: the service standard, first-contact resolution,
 satisfaction, engagement, turnover, headcount and profit of both arms, and the last quarter's paired
 differences); did the cuts pay for themselves in cumulative profit (and what they saved and lost); and
-does quality come back when the pressure eases (the rule switched off half way, studies.transition:
-erosion is sticky, ``erosion.recovery_days``). Finally a sweep of ``budget.target_margin``: how much
-pressure it takes.
+does quality come back when the pressure eases (``erosion.recovery_days``: erosion is sticky). For the
+last, a third arm has cut during its whole warm-up (the cost_cutting firm as it is, a year into the spiral
+on day 1) and drops the rule on day 1 (studies.transition, against keeping it); one policy switch per run
+cannot adopt the rule and drop it again, and without a warm-up (``--warmup-days 0``) that arm cuts from
+day 1 and drops the rule half way. Finally a sweep of ``budget.target_margin``, each target adopted on
+day 1 by the firm warmed up without the rule: how much pressure it takes.
 
     python experiments/quality_erosion.py [--quick] [--days 730] [--replications 30] [--out DIR]
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import _common
@@ -27,9 +37,21 @@ import numpy as np
 import pandas as pd
 from _common import Experiment, difference_rows, fmt, interval, usd
 
+import simulation
 from simulation.metrics import run_values
-from simulation.scenario.schema import DAYS_PER_YEAR
-from simulation.studies import compare, mean_interval, paired_differences, sweep, transition
+from simulation.scenario.loader import with_overrides
+from simulation.scenario.schema import DAYS_PER_YEAR, Scenario
+from simulation.studies import (
+    CONFIDENCE,
+    SWEEP_METRICS,
+    Study,
+    mean_interval,
+    paired_differences,
+    study_provenance,
+    transition,
+)
+
+Progress = Callable[[int, int], None]
 
 NAME = "quality_erosion"
 QUESTION = "Does cost cutting under profit pressure start a quality-erosion spiral?"
@@ -136,6 +158,131 @@ def cumulative_gap(daily: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return out
 
 
+# --------------------------------------------------------------------------- adopting the rule on day 1
+
+
+class _Ticks:
+    """The progress of several runs as one bar over replication-days (warm-up included)."""
+
+    def __init__(self, progress: Progress | None, runs: int, days: int, replications: int) -> None:
+        self.progress, self.total, self.done = progress, runs * days * replications, 0
+        self.step = days * replications
+
+    def run(self) -> Progress | None:
+        if self.progress is None:
+            return None
+        base, report = self.done, self.progress
+        return lambda done, _total: report(base + done, self.total)
+
+    def finished(self) -> None:
+        self.done += self.step
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def adopt(
+    off: Scenario,
+    on: Scenario,
+    days: int,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    warmup_days: int = 0,
+) -> Study:
+    """A comparison (kind ``compare``: its tables and charts) of ``off`` against the same firm adopting ``on``'s
+    policies on day 1: both warm up under ``off``; the second arm (named ``on.name``) switches at day 0."""
+    started = _dt.datetime.now(_dt.UTC)
+    ticks = _Ticks(progress, 2, warmup_days + days, replications)
+    common: dict[str, Any] = dict(engine="numba", days=days, replications=replications, seed=seed, workers=workers)
+    daily, per_rep = [], []
+    for arm, switch in ((off, None), (with_overrides(off, {}, name=on.name), (on, 0))):
+        res = simulation.run(arm, progress=ticks.run(), switch=switch, warmup_days=warmup_days, **common)
+        ticks.finished()
+        daily.append(res.daily)
+        per_rep.append(res.per_replication())
+    per = pd.concat(per_rep, ignore_index=True)
+    return Study(
+        "compare",
+        {
+            "daily": pd.concat(daily, ignore_index=True),
+            "replications": per,
+            "differences": paired_differences(per, off.name),
+        },
+        study_provenance([off, on], days, replications, seed, started, warmup_days),
+        {
+            "baseline": off.name,
+            "scenarios": [off.name, on.name],
+            "confidence": CONFIDENCE,
+            "engine": "numba",
+            "switch": f"{on.name} warms up under {off.name} and adopts its own policies on day 0",
+        },
+    )
+
+
+def adopt_sweep(
+    off: Scenario,
+    on: Scenario,
+    key: str,
+    values: list[float],
+    days: int,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    warmup_days: int = 0,
+) -> Study:
+    """A sweep (kind ``sweep``: its tables and charts) of ``key`` over ``values``, each point warmed up under
+    ``off`` and adopting ``on`` with that value on day 1 (run-level values only)."""
+    started = _dt.datetime.now(_dt.UTC)
+    ticks = _Ticks(progress, len(values), warmup_days + days, replications)
+    rows, scenarios = [], []
+    for point, value in enumerate(values):
+        after = with_overrides(on, {key: value}, name=f"{on.name}#{point}")
+        res = simulation.run(
+            with_overrides(off, {}, name=after.name),
+            engine="numba",
+            days=days,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            output="summary",
+            progress=ticks.run(),
+            switch=(after, 0),
+            warmup_days=warmup_days,
+        )
+        ticks.finished()
+        per = res.per_replication().drop(columns=["scenario"])
+        per.insert(0, key, value)
+        per.insert(0, "point", point)
+        rows.append(per)
+        scenarios.append(after)
+    table = pd.concat(rows, ignore_index=True)
+    points = []
+    for point, g in table.groupby("point", sort=True):
+        row: dict[str, Any] = {"point": point, key: g[key].iloc[0], "replications": len(g)}
+        for m in SWEEP_METRICS:
+            mi = mean_interval(g[m])
+            row.update({m: mi["mean"], f"{m}_lo": mi["lo"], f"{m}_hi": mi["hi"]})
+        points.append(row)
+    return Study(
+        "sweep",
+        {
+            "design": pd.DataFrame({"point": range(len(values)), key: values}),
+            "sweep": table,
+            "points": pd.DataFrame(points),
+        },
+        study_provenance([off, *scenarios], days, replications, seed, started, warmup_days),
+        {
+            "vary": {key: list(values)},
+            "design": "grid",
+            "samples": None,
+            "base": on.name,
+            "switch": f"every point warms up under {off.name} and adopts {on.name} with its {key} on day 0",
+        },
+    )
+
+
 # --------------------------------------------------------------------------- charts
 
 
@@ -153,7 +300,7 @@ def arm_colours(labels: dict[str, str]) -> dict[str, Any]:
 
 def spiral_figure(daily: pd.DataFrame, labels: dict[str, str], ease_day: int, target: float) -> Any:
     """The spiral over time: standard, FCR, satisfaction, turnover, headcount and profit, three arms (the arm
-    that ends the rule is drawn from the day it does: before, it is the rule-on arm)."""
+    that drops the rule is drawn from the day it does; a dashed line marks that day when it is not day 1)."""
     from simulation import charts
 
     df = daily[daily["scenario"].isin(labels)].copy()
@@ -180,8 +327,8 @@ def spiral_figure(daily: pd.DataFrame, labels: dict[str, str], ease_day: int, ta
         panels,
         colours,
         f"Quality erosion under a {100 * target:.0f} % margin target: the rule cuts training, freezes hiring",
-        ease_day,
-        "the rule switched off",
+        ease_day if ease_day > 0 else None,
+        "the rule dropped",
     )
 
 
@@ -195,29 +342,44 @@ def body(exp: Experiment) -> None:
     runs = dict(days=days, replications=exp.replications)
     cuts = exp.scenario("cost_cutting")
     none = exp.variant(cuts, {"budget.cost_cutting": False}, name=NO_CUTS)
-    ease = days // 2
+    # The arm that drops the rule: after a warm-up under it, on day 1; without a warm-up, half way.
+    ease = 0 if exp.warmup_days else days // 2
 
-    head = exp.study("rule on vs off", compare, [none, cuts], folder="rule_on_vs_off", engine="numba", **runs)
+    head = exp.study("rule adopted on day 1 vs never", adopt, none, cuts, folder="rule_on_vs_off", **runs)
     eased = exp.study(
-        f"rule switched off on day {ease}", transition, cuts, none, at_day=ease, folder="rule_off_half_way", **runs
+        f"rule dropped on day {ease + 1}", transition, cuts, none, at_day=ease, folder="rule_dropped", **runs
     )
     margins = QUICK_MARGINS if exp.quick else MARGINS
-    swept = exp.study(f"sweep {MARGIN}", sweep, cuts, {MARGIN: list(margins)}, folder="target_margin", **runs)
+    swept = exp.study(
+        f"sweep {MARGIN}, adopted on day 1",
+        adopt_sweep,
+        none,
+        cuts,
+        MARGIN,
+        list(margins),
+        folder="target_margin",
+        **runs,
+    )
 
     daily = head.tables["daily"]
     switched = list(dict.fromkeys(eased.tables["daily"]["scenario"]))[-1]
-    ended_name = f"rule off after day {ease}"
+    history = f"after a {exp.warmup_days}-day warm-up under it" if exp.warmup_days else f"after {ease} days under it"
+    ended_name = f"rule dropped on day {ease + 1}"
     three = pd.concat(
         [daily, eased.tables["daily"][eased.tables["daily"]["scenario"] == switched].assign(scenario=ended_name)],
         ignore_index=True,
     )
-    labels = {CUTS: "budget rule on (cost_cutting)", NO_CUTS: "budget rule off", ended_name: ended_name}
+    labels = {
+        CUTS: "budget rule adopted on day 1",
+        NO_CUTS: "budget rule off",
+        ended_name: f"{ended_name}, {history}",
+    }
     exp.figure(spiral_figure(three, labels, ease, cuts.budget.target_margin), "spiral")
     fig = charts.sweep_lines_figure(
         swept.tables["sweep"],
         MARGIN,
         ["service_standard", "first_contact_resolution", "turnover_annual", "profit"],
-        title="How much pressure it takes: the margin target against quality, turnover and profit",
+        title="How much pressure it takes: the margin target (adopted on day 1) against quality, turnover and profit",
     )
     exp.figure(fig, "target_margin")
 
@@ -260,14 +422,18 @@ def body(exp: Experiment) -> None:
 
     # ---- pressure eases
     end_rows = []
-    at_ease = three[three["day"] == ease].groupby("scenario")["service_standard"].mean()
-    at_end = three[three["day"] == days].groupby("scenario")["service_standard"].mean()
+    # The standard when the rule is dropped: its last day under the rule (day 1 when it drops it on day 1).
+    ease_at = max(ease, 1)
+    year_on = ease_at + int(DAYS_PER_YEAR) - 1 if ease_at + DAYS_PER_YEAR < days else None
+    standard = three.groupby(["scenario", "day"])["service_standard"].mean()
+    at_ease, at_end = standard.xs(ease_at, level="day"), standard.xs(days, level="day")
     fcr_last = three[three["day"] >= lo_q].groupby("scenario")["first_contact_resolution"].mean()
     for name in (NO_CUTS, CUTS, ended_name):
         end_rows.append(
             {
                 "arm": labels[name],
                 "std_ease": float(at_ease[name]),
+                "std_year": float(standard[(name, year_on)]) if year_on else math.nan,
                 "std_end": float(at_end[name]),
                 "fcr": float(fcr_last[name]),
             }
@@ -278,22 +444,28 @@ def body(exp: Experiment) -> None:
     exp.say(
         "## Does quality come back when the pressure eases?",
         "",
-        f"A third arm runs `{CUTS}` for {ease} days and then switches the rule off (the hiring freeze ends, "
-        f"training is restored). The standard recovers toward 1 with the time constant `erosion.recovery_days` "
-        f"= {fmt(cuts.erosion.recovery_days)} days (it erodes with `erosion.erosion_days` = "
-        f"{fmt(cuts.erosion.erosion_days)}).",
+        (
+            f"A third arm is `{CUTS}` as it stands: it warmed up under the rule, so it has cut for "
+            f"{exp.warmup_days} days (from the initial state) when it drops the rule on day 1"
+            if ease == 0
+            else f"A third arm runs `{CUTS}` for {ease} days and then drops the rule"
+        )
+        + f" (the hiring freeze ends, training is restored); the other two arms are those above. The standard "
+        f"recovers toward 1 with the time constant `erosion.recovery_days` = {fmt(cuts.erosion.recovery_days)} days "
+        f"(it erodes with `erosion.erosion_days` = {fmt(cuts.erosion.erosion_days)}).",
         "",
     )
     exp.table(
         end_rows,
         {
             "arm": "arm",
-            "std_ease": f"service standard, day {ease}",
+            "std_ease": f"service standard, day {ease_at}",
+            **({"std_year": f"service standard, day {year_on}"} if year_on else {}),
             "std_end": f"service standard, day {days}",
             "fcr": f"first-contact resolution, days {lo_q}–{hi_q - 1}",
         },
     )
-    exp.say(f"Last quarter, rule off after day {ease} minus never on (90 % intervals):", "")
+    exp.say(f"Last quarter, {ended_name} minus never on (90 % intervals):", "")
     exp.differences(last_diffs, QUALITY, "rule off", "rule on", ended_name)
 
     # ---- the sweep
@@ -318,7 +490,8 @@ def body(exp: Experiment) -> None:
     exp.say(
         "## How much pressure it takes",
         "",
-        f"`{MARGIN}` swept on `{CUTS}` (mean over replications; the rule's state and the standard on the last "
+        f"`{MARGIN}` swept on `{CUTS}`, each target adopted on day 1 by the firm warmed up without the rule "
+        "(mean over replications; the rule's state and the standard on the last "
         f"day; profit difference paired against the lowest target, {fmt(base_margin)}):",
         "",
     )
@@ -433,8 +606,10 @@ def body(exp: Experiment) -> None:
         f"ahead); in the last quarter it earns {usd(abs(late)).lstrip('+−')} a day "
         f"{'more' if late > 0 else 'less'} than the firm without the rule.{drift}",
         "",
-        f"When the pressure eases (the rule off after day {ease}) the standard goes from "
-        f"{fmt(end_rows[2]['std_ease'])} to {fmt(end_rows[2]['std_end'])} by day {days}, "
+        f"When the pressure eases (the rule dropped on day {ease + 1}, {history}) the standard goes from "
+        f"{fmt(end_rows[2]['std_ease'])} to "
+        + (f"{fmt(end_rows[2]['std_year'])} a year later and " if year_on else "")
+        + f"{fmt(end_rows[2]['std_end'])} by day {days}, "
         f"{closed} of the way back to the firm that never cut ({fmt(end_rows[0]['std_end'])}): "
         + (
             "erosion is sticky, the standard is still lower in the last quarter by "
@@ -443,13 +618,15 @@ def body(exp: Experiment) -> None:
             else "the standard is no longer clearly lower than the never-cut firm's"
         )
         + f". First-contact resolution in the last quarter is {fmt(end_rows[2]['fcr'])} against "
-        f"{fmt(end_rows[0]['fcr'])} never cut and {fmt(end_rows[1]['fcr'])} with the rule kept. Ending the rule "
+        f"{fmt(end_rows[0]['fcr'])} never cut and {fmt(end_rows[1]['fcr'])} with the rule adopted on day 1. Dropping "
+        "the rule, against keeping it, "
         f"{payback}, "
         f"{usd(float(t['delta_at_horizon_median_usd']))} at the horizon (median) against keeping it.",
         "",
         "Charts: `spiral.png` (the three arms over time), `target_margin.png` (the sweep), "
-        "`rule_on_vs_off/` (`differences.png`, `outcomes.png`, `loyalty.png`, `cost.png`, `attrition.png`), "
-        "`rule_off_half_way/jcurve.png` (cumulative profit of ending the rule against keeping it), "
+        "`rule_on_vs_off/` (`differences.png`, `outcomes.png`, `segments.png`, `loyalty.png`, `cost.png`, "
+        "`attrition.png`), "
+        "`rule_dropped/jcurve.png` (cumulative profit of dropping the rule against keeping it), "
         "`target_margin/sweep.png`.",
     )
 
