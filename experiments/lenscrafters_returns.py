@@ -8,7 +8,9 @@ the same as a zero discretion limit) is run at every opportunist share as the re
 share the random streams of replication r, so each policy's difference against gating at the same
 share is paired, with a 90 % interval. The summary says, per opportunist share, which policy makes the
 most profit, how much each limit gains or loses against gating, and at what share "no limit" stops
-paying.
+paying; and, for approval gating, the most profitable bounded limit and no limit at the default and the
+highest share, who each policy keeps: annual retention and contribution by customer segment (regular,
+price-sensitive, opportunist), as a table and as charts (``simulation.charts.segments_figure``).
 
 Horizon: 730 business days (the model's default two years): opportunists attracted by a lenient
 policy arrive with new customers, and retention and referrals need a year or more to show in
@@ -25,7 +27,7 @@ import sys
 from collections.abc import Sequence
 
 import _common
-from _common import Experiment, fmt, interval, usd
+from _common import Experiment, fmt, interval
 from _policies import (
     APPROVAL,
     LIMIT,
@@ -39,6 +41,8 @@ from _policies import (
 )
 
 from simulation import charts
+from simulation.scenario.schema import SEGMENTS
+from simulation.studies import mean_interval
 
 NAME = "lenscrafters_returns"
 QUESTION = "Discretion limit × opportunist share: where does generosity stop paying?"
@@ -48,6 +52,7 @@ SHARES = (0.05, 0.12, 0.2, 0.3, 0.4, 0.5)
 QUICK_LIMITS = (25.0, NO_LIMIT)
 QUICK_SHARES = (0.05, 0.4)
 SHOWN = ("profit", "retention_annual", "cost_abuse", "turnover_annual")
+SEGMENT_COLUMNS = [f"retention_{g}_annual" for g in SEGMENTS] + [f"contribution_{g}" for g in SEGMENTS]
 
 
 def kusd(v: float) -> str:
@@ -110,6 +115,7 @@ def body(exp: Experiment) -> None:
     cross = crossing(shares, vs_gate)
     cross_best = crossing(shares, vs_best)
     lo_s, hi_s = shares[0], shares[-1]
+    default_share = float(base.customers.opportunist_share)
     if cross is not None:
         verdict = f"stops paying against approval gating at an opportunist share of about **{cross:.2f}**"
     elif vs_gate[0] < 0:
@@ -119,17 +125,62 @@ def body(exp: Experiment) -> None:
     if cross_best is not None:
         verdict_best = f"it stops being the most profitable policy at about {cross_best:.2f}"
     elif vs_best[0] < 0:
-        verdict_best = f"a bounded limit or gating beats it from a share of {lo_s:g} on"
+        verdict_best = f"on the means a bounded limit or gating beats it from a share of {lo_s:g} on"
     else:
         verdict_best = f"it is still the most profitable policy at {hi_s:g}"
     first, last = per_share[lo_s], per_share[hi_s]
+
+    def against_best(share: float) -> str:
+        """No limit minus the most profitable other policy at ``share``: mean and 90 % interval, k USD."""
+        m = per_share[share]["means"]["profit"]
+        other = m.drop(index=open_).idxmax()
+        here = t[t[SHARE] == share].pivot(index="replication", columns="scenario", values="profit")
+        return f"{interval(mean_interval(here[open_] - here[other]), scale=1e-3)} k USD against {other}"
+
+    # Who a policy keeps: retention and contribution by customer segment, at the default and the highest share.
+    shown_shares = list(dict.fromkeys([min(shares, key=lambda v: abs(v - default_share)), hi_s]))
+    seg_rows = []
+    for s in shown_shares:
+        m = per_share[s]["means"]["profit"]
+        bounded = m.reindex(guideline_names[:-1]).idxmax()
+        here = t[(t[SHARE] == s) & t["scenario"].isin(["approval", bounded, open_])]
+        means = here.groupby("scenario")[SEGMENT_COLUMNS].mean()
+        for n in ("approval", bounded, open_):
+            row = {"share": s, "policy": n + (" (best bounded)" if n == bounded else "")}
+            row |= {c: means.loc[n, c] / (1e3 if c.startswith("contribution_") else 1) for c in SEGMENT_COLUMNS}
+            seg_rows.append(row)
+        fig = charts.segments_figure(
+            here.sort_values(LIMIT, kind="stable"),
+            title=f"Who each policy keeps at an opportunist share of {s:g}: retention and contribution by segment",
+        )
+        exp.figure(fig, f"segments_opportunists_{round(100 * s)}")
+    exp.say(
+        "## Who each policy keeps",
+        "",
+        f"Annual retention and contribution over the run (revenue less grants and acquisition cost, k USD) by "
+        f"customer segment, for approval gating, the most profitable bounded limit and no limit, at the opportunist "
+        f"share closest to the default ({default_share:g}) and at the highest ({hi_s:g}); means over replications "
+        "(intervals in the charts):",
+        "",
+    )
+    exp.table(
+        seg_rows,
+        {
+            "share": "opportunist share",
+            "policy": "policy",
+            **{f"retention_{g}_annual": f"retention {g.replace('_', '-')} /yr" for g in SEGMENTS},
+            **{f"contribution_{g}": f"contribution {g.replace('_', '-')}, k USD" for g in SEGMENTS},
+        },
+    )
+
     exp.say(
         f"**Answer.** The most profitable policy by opportunist share: {'; '.join(best_by_share)}. "
         f"Taking back anything with no discretion limit {verdict} "
         f"({open_} − approval: {interval(first['diffs'].loc[(open_, 'profit')], scale=1e-3)} k USD at "
         f"{lo_s:g}, {interval(last['diffs'].loc[(open_, 'profit')], scale=1e-3)} k USD at {hi_s:g}); "
-        f"{verdict_best} (no limit − the best other policy: {usd(vs_best[0])} at {lo_s:g}, {usd(vs_best[-1])} at "
-        f"{hi_s:g}). Abuse cost with no limit grows from {kusd(first['means'].loc[open_, 'cost_abuse'])} to "
+        f"{verdict_best} (no limit − the best other policy, paired: {against_best(lo_s)} at {lo_s:g}, "
+        f"{against_best(hi_s)} at {hi_s:g}). Abuse cost with no limit grows from "
+        f"{kusd(first['means'].loc[open_, 'cost_abuse'])} to "
         f"{kusd(last['means'].loc[open_, 'cost_abuse'])} over the run (approval gating: "
         f"{kusd(first['means'].loc['approval', 'cost_abuse'])} to {kusd(last['means'].loc['approval', 'cost_abuse'])}"
         f"). At {hi_s:g} no limit costs {interval(last['diffs'].loc[(open_, 'cost_abuse')], scale=1e-3)} k USD more "
@@ -161,6 +212,8 @@ def body(exp: Experiment) -> None:
     exp.figure(relabel(fig, ticks=False), "profit_vs_approval")
     exp.say(
         "Charts: `profit_vs_approval.png` (each limit against gating, by opportunist share), "
+        + ", ".join(f"`segments_opportunists_{round(100 * s)}.png`" for s in shown_shares)
+        + " (who each policy keeps, by customer segment), "
         "`heatmap_profit.png`, `heatmap_retention_annual.png`, `heatmap_cost_abuse.png` (approval gating as the first "
         "column); the guideline grid alone: `guidelines/heatmap_profit.png`, "
         "`guidelines/heatmap_retention_annual.png`, "
