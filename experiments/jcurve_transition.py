@@ -1,22 +1,27 @@
 """Moving from operations- to customer-focused: how deep is the J-curve and when does it pay back?
 
 The operations-focused firm (scenarios/operations_focused.yaml) switches all its policies to those of
-scenarios/customer_focused.yaml on day 120 and runs on to day 730, against the same firm staying put
+scenarios/customer_focused.yaml on day 120 and runs on to day 1825, against the same firm staying put
 (studies.transition: both arms share the random streams and are identical until the switch; people,
 customers and their state carry over). Per arm: the trough of the J-curve (the median, over replications,
 of cumulative profit switch minus stay, at its lowest), the break-even day (the first day from which the
 switch stays ahead to the horizon; median with 5th and 95th percentiles), the share of replications that
 never break even and the cumulative gain at the horizon.
 
-Then the same switch to other targets (customer_focused without its 5 % price premium, which isolates the
+Horizon: five years (1825 days) after the warm-up. Since the second version of the model (every lever
+costs something from the switch day on, the premium must be earned by the customers' own satisfaction,
+reputation builds slowly) the switch does not pay back within two years: on a two-year horizon the
+median curve is still falling at its end, and the question "when does it pay back?" has no answer.
+
+Then the same switch to other targets (customer_focused without its price premium, which isolates the
 premium; balanced.yaml, the mid-way firm with bounded guidelines; southwest.yaml) and on other days (60 and
-365). Finally, for the main switch, where the speed comes from: the cumulative profit difference split into
+365). Finally, for the main switch, what drives the curve: the cumulative profit difference split into
 revenue (price premium and volume) and each cost category, and the drivers (engagement, staff turnover,
 first-contact resolution, retention, training and acquisition cost) in windows around the switch.
 
 ``--quick`` switches on day 20 (and 10 and 40) of the 60-day smoke test.
 
-    python experiments/jcurve_transition.py [--quick] [--days 730] [--replications 30] [--out DIR]
+    python experiments/jcurve_transition.py [--quick] [--days 1825] [--replications 30] [--out DIR]
 """
 
 from __future__ import annotations
@@ -56,7 +61,11 @@ def outcome(study: Study, label: str) -> dict[str, Any]:
     """One row of the J-curve table from a transition study's summary."""
     s = study.tables["summary"].iloc[0]
     at = int(s["at_day"])
-    be = float(s["breakeven_day_median"])
+    # The median over every replication, those that never break even counting as after the horizon (the
+    # summary's median is over those that do): n/a when half or more never do.
+    days = study.tables["breakeven"]["breakeven_day"].fillna(math.inf)
+    be = float(days.median())
+    be = be if math.isfinite(be) else math.nan
     # The trough after the switch (the summary's minimum also covers the identical days before it).
     jc = study.tables["jcurve"]
     med = jc[jc["day"] >= at].groupby("day")["delta_cumulative_profit"].median()
@@ -71,6 +80,7 @@ def outcome(study: Study, label: str) -> dict[str, Any]:
         "be_range": f"{fmt(float(s['breakeven_day_p5']))}–{fmt(float(s['breakeven_day_p95']))}"
         if math.isfinite(float(s["breakeven_day_p95"]))
         else "n/a",
+        "be_those": float(s["breakeven_day_median"]),
         "payback": be - at,
         "payback_months": (be - at) / DAYS_PER_MONTH,
         "never": f"{100 * float(s['share_never']):.0f} %",
@@ -86,7 +96,7 @@ OUTCOME_COLUMNS = {
     "trough": "trough, USD (median curve)",
     "trough_day": "trough day",
     "be": "break-even day (median)",
-    "be_range": "break-even p5–p95",
+    "be_range": "break-even p5–p95 of those that do",
     "payback": "days after switch",
     "never": "never break even",
     "gain": "gain at horizon, USD (median)",
@@ -127,12 +137,13 @@ def decomposition(daily: pd.DataFrame, at: int, premium: float, ends: dict[str, 
 
 
 def window_edges(at: int, days: int) -> list[int]:
-    """A month before the switch, then the first month, months 2-3, months 4-6 and the rest after it.
+    """A month before the switch, then the first month, months 2-3, months 4-6, the rest of the first year, the
+    second year and the rest after it (the windows that fit in the horizon).
 
     The daily tables number days from 1: day ``at`` is the last under the old policies, ``at + k`` the
     k-th under the new ones.
     """
-    edges = [max(1, at - 29), at + 1] + [at + 1 + k for k in (30, 90, 180) if at + k < days] + [days + 1]
+    edges = [max(1, at - 29), at + 1] + [at + 1 + k for k in (30, 90, 180, 365, 730) if at + k < days] + [days + 1]
     return sorted(set(edges))
 
 
@@ -186,9 +197,24 @@ def span(values: list[float], unit: str = "", usd: bool = False) -> str:
     """``a to b`` over the finite values (with how many are missing: no break-even within the horizon)."""
     finite = [v for v in values if math.isfinite(v)]
     show = _common.usd if usd else (lambda v: f"{fmt(v)}{unit}")
-    text = f"{show(min(finite))} to {show(max(finite))}" if finite else "n/a"
+    text = (
+        (f"{show(min(finite))} to {show(max(finite))}" if min(finite) != max(finite) else show(finite[0]))
+        if finite
+        else "n/a"
+    )
     missing = len(values) - len(finite)
     return text + (f" ({missing} arm(s) without a median break-even)" if missing else "")
+
+
+def paybacks(rows: dict[str, dict[str, Any]]) -> str:
+    """Each arm's median payback in days after the switch; for an arm whose median replication does not break
+    even, the share that never does."""
+    paid = [f"{fmt(r['payback'])} days for {k}" for k, r in rows.items() if math.isfinite(r["payback"])]
+    never = [f"{k} ({r['never']} never)" for k, r in rows.items() if not math.isfinite(r["payback"])]
+    parts = ([f"the median payback is {', '.join(paid)}"] if paid else []) + (
+        [f"the median replication does not break even for {', '.join(never)}"] if never else []
+    )
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- charts
@@ -343,7 +369,7 @@ def body(exp: Experiment) -> None:
     exp.table(day_rows, OUTCOME_COLUMNS)
 
     exp.say(
-        "## Where the speed comes from",
+        "## What drives the curve",
         "",
         "Cumulative profit difference (switch − stay, USD, mean over replications) from the switch to the "
         "trough, to the median break-even day and to the horizon, by component; costs are shown as their "
@@ -388,9 +414,16 @@ def body(exp: Experiment) -> None:
         jcurve = f"There is no J-curve: the median switch is never behind in cumulative profit after day {at}"
     payback = (
         f"the median break-even comes on day {fmt(m['be'])}, {fmt(m['payback'])} days "
-        f"({m['payback_months']:.1f} months) after the switch (90 % of replications: days {m['be_range']})"
+        f"({m['payback_months']:.1f} months) after the switch (of those that break even, 90 % do on days "
+        f"{m['be_range']})"
         if math.isfinite(m["be"])
         else "the median replication does not break even within the horizon"
+        + (
+            f" (those that do, on day {fmt(m['be_those'])}, median, {fmt(m['be_those'] - m['at'])} days after "
+            f"the switch; 90 % of them on days {m['be_range']})"
+            if math.isfinite(m["be_those"])
+            else ""
+        )
     )
     fast = math.isfinite(m["be"]) and m["payback"] < DAYS_PER_YEAR
     nop_be = (
@@ -398,15 +431,16 @@ def body(exp: Experiment) -> None:
         if math.isfinite(nop["be"])
         else "the median replication does not break even"
     )
+    day_paybacks = {f"day {r['at']}": r for r in day_rows}
     exp.say(
         f"**Answer.** {jcurve}; {payback}; {m['never']} of replications never break even within {days} days, "
         f"and the median gain at the horizon is {usd(m['gain'])} (p5 to p95: {m['gain_range']} USD). "
-        f"Across targets the payback takes {span([r['payback'] for r in target_rows], ' days')} and the trough is "
-        f"{span([r['trough'] for r in target_rows], usd=True)}; across switch days the payback takes "
-        f"{span([r['payback'] for r in day_rows], ' days')}.",
+        f"Across targets (switch on day {at}) {paybacks({r['target']: r for r in target_rows})}, and the trough "
+        f"is {span([r['trough'] for r in target_rows], usd=True)}; across switch days (to {main_label}) "
+        f"{paybacks(day_paybacks)}.",
         "",
         f"{'A payback within a year is fast for a culture change. ' if fast else ''}"
-        "What drives the speed: the switch acts at once on the staff and customers the firm already has. "
+        "What drives the curve: the switch acts at once on the staff and customers the firm already has. "
         f"(1) The {100 * premium:.0f} % price premium is charged to every customer from the switch day: "
         f"{usd(by_part['revenue: price premium'][key])} up to {upto}; without it (customer_focused_no_premium) "
         f"the trough is {usd(nop['trough'])}, {nop_be}, {nop['never']} never break even. "
@@ -427,10 +461,12 @@ def body(exp: Experiment) -> None:
         + ", ".join(f"{r['component']} ({usd(r[key])})" for r in gains[:3])
         + "; the largest costs "
         + ", ".join(f"{r['component']} ({usd(r[key])})" for r in losses[:3])
-        + ". The model has no one-off cost of the change itself (consultants, retraining everyone at once, lost "
-        "productivity while processes change) and no delay before managers behave differently; the premium "
-        "reaches every existing customer at once, its only downsides being the value-for-money hit to each "
-        "encounter and the higher churn hazard of price-sensitive customers.",
+        + ". The new levers' running costs (coaching, coordination, systems, training, support, wages) start on "
+        "the switch day, while the premium is only earned as satisfaction and reputation build: a customer whose "
+        "experience is worth less to them than the premium (`pricing.wtp_max` and the satisfaction thresholds) "
+        "rates encounters lower and churns more, and prospects convert less. The model has no one-off cost of "
+        "the change itself (consultants, retraining everyone at once, lost productivity while processes change) "
+        "and no delay before managers behave differently.",
         "",
         "Charts: `jcurves.png` (the J-curves by target and by switch day), `drivers.png` (what moves around the "
         "switch); per study folder (`<target>_day<day>/`): `jcurve.png`, `loyalty.png`, `cost.png`, "
@@ -439,7 +475,7 @@ def body(exp: Experiment) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return _common.main(body, (NAME, QUESTION, __doc__, 730, 30), argv)
+    return _common.main(body, (NAME, QUESTION, __doc__, 1825, 30), argv)
 
 
 if __name__ == "__main__":
