@@ -301,7 +301,8 @@ def body(exp: Experiment) -> None:
             sooner = " sooner" if not math.isfinite(g["at"]) or overtakers[k]["at"] < g["at"] else ""
             text.append(f"A bounded guideline beats it{sooner}: **{k}** above {at_text(overtakers[k])} per breach.")
         if always:
-            text.append(f"{' and '.join(always)} beat{'s' if len(always) == 1 else ''} it at every penalty.")
+            names = always[0] if len(always) == 1 else f"{', '.join(always[:-1])} and {always[-1]}"
+            text.append(f"{names} beat{'s' if len(always) == 1 else ''} it at every penalty.")
         for r in be_rows:
             if r["reading"] == f"{r['policy']} wins at every penalty":
                 sure = r["a_lo"] > 0 and r["b_hi"] < 0

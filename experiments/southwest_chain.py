@@ -140,7 +140,7 @@ def gain_figure(gains: pd.DataFrame, reps: int) -> Any:
         ax.set_xlabel(f"internal orientation ({param_unit(ORIENT)})")
         ax.set_ylabel(f"guidelines − approval\n{unit}")
         if unit.startswith("USD"):
-            ax.yaxis.set_major_formatter(EngFormatter(places=0, sep=" "))
+            ax.yaxis.set_major_formatter(EngFormatter(sep=" "))  # places=0 would show 1.5 M as "2 M"
     handles: list[Any] = [Line2D([], [], color=colours[c], marker="o", linewidth=2.2) for c in contexts]
     handles.append(Patch(color="0.5", alpha=0.3))
     fig.legend(
@@ -327,8 +327,15 @@ def answer(exp: Experiment, summaries: list[dict[str, Any]], weak: float, strong
             "matters more than the chain."
         )
         + "".join(
-            f" In {o['stem']}.yaml (guidelines limit {o['limit']:,.0f} USD) the profit gain is "
-            f"{interval(o['con']['profit']['weak'])} USD with the weak chain and "
+            f" In {o['stem']}.yaml (guidelines limit {o['limit']:,.0f} USD) "
+            + (
+                "empowerment loses profit whatever the chain (though it still gains "
+                f"{interval(o['con']['retention_annual']['weak'], digits=2)} retention /yr with the weak chain): "
+                "guidelines minus approval is "
+                if o["con"]["profit"]["weak"]["hi"] < 0 and o["con"]["profit"]["strong"]["hi"] < 0
+                else "the profit gain is "
+            )
+            + f"{interval(o['con']['profit']['weak'])} USD with the weak chain and "
             f"{interval(o['con']['profit']['strong'])} USD with the strong one: "
             + verdict(
                 o["con"]["profit"]["interaction"],

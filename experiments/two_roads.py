@@ -196,11 +196,32 @@ def body(exp: Experiment) -> None:
     best = means.stack().idxmax()
     two_peaks = all(r["clear"] for r in rows)
     names = ", ".join(f"**{p['cell']}** ({usd(p['profit'])}{'' if p['clear'] else ', not clear'})" for p in peaks)
+    # The ridge: the most profitable empowerment policy in each row of the levers.
+    ridge = "; ".join(
+        f"{t:g}: {'approval' if means.loc[t].idxmax() == APPROVAL else f'≤ {means.loc[t].idxmax():g} USD'}" for t in ts
+    )
+    # Is each consistent corner itself a peak? If not, its best neighbour's lead over it.
+    off_peak = []
+    peak_cells = {p["cell"] for p in peaks}
+    for name in ("operations levers, approval", "customer levers, guidelines"):
+        t0, l0 = corners[name]
+        i, j = ts.index(t0), ls.index(l0)
+        if cell_name(t0, l0) in peak_cells:
+            continue
+        neighbours = [
+            (ts[i + di], ls[j + dj])
+            for di, dj in ((-1, 0), (1, 0), (0, -1), (0, 1))
+            if 0 <= i + di < len(ts) and 0 <= j + dj < len(ls)
+        ]
+        top = max(neighbours, key=lambda n: means.loc[n[0], n[1]])
+        lead = mean_interval(profit[top] - profit[corners[name]])
+        off_peak.append(f"{name} ({cell_name(t0, l0)}): {cell_name(*top)} earns {interval(lead)} USD more")
     exp.say(
         f"**Answer.** The landscape has {len(peaks)} peak{'s' if len(peaks) != 1 else ''} on this grid: {names}; "
         f"the highest cell is {cell_name(*best)} ({usd(float(means.stack().max()))}). "
         + (
-            "Both consistent corners beat both mixed corners (Rahmandad & Ton's two peaks): discretion pays only "
+            "Both consistent corners beat both mixed corners (the four-corner test of Rahmandad & Ton's two "
+            "peaks): discretion pays only "
             "with the judgement, fit and engagement the customer levers build (a poor judge overgrants, misfits "
             "remedies and is strained by deciding), and the customer levers pay only when employees may act on "
             "them (leaders who preach service while every exception waits for their approval lose their "
@@ -208,6 +229,20 @@ def body(exp: Experiment) -> None:
             if two_peaks
             else "The consistent corners do not both clearly beat both mixed corners at these settings (see the "
             "table above). "
+        )
+        + (
+            "Not every consistent corner is itself a peak on the grid: "
+            + "; ".join(off_peak)
+            + " (paired, 90 % interval). "
+            if off_peak
+            else ""
+        )
+        + f"The most profitable policy per row of the levers (a ridge): {ridge}. "
+        + (
+            ""
+            if any(p["clear"] for p in peaks)
+            else "No peak clearly beats all its neighbours: the top of the ridge is flat within the noise of "
+            f"{exp.replications} replications. "
         )
         + "Small bounded guidelines are a middle road: they cap what a poor judge can give away while freeing "
         "the manager and the frontline.",
