@@ -31,13 +31,22 @@ import numpy as np
 from numba import njit
 
 from simulation.doc_tables import write_block
+from simulation.metrics import DAILY_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 START = "<!-- bench_engines:start -->"  # the markers doc_tables.write_block uses for "bench_engines"
 END = "<!-- bench_engines:end -->"
 DAYS = 730
 TINY = {"customers.initial": 400, "firm.frontline": 4, "firm.back_office": 1, "firm.managers": 1}
-BASE_SIZE = {"customers.initial": 5000, "firm.frontline": 40, "firm.back_office": 10, "firm.managers": 4}
+# The default firm and its market (market.size, 20,000 people by default), scaled together: a market smaller than
+# the customer base is not a valid scenario.
+BASE_SIZE = {
+    "customers.initial": 5000,
+    "firm.frontline": 40,
+    "firm.back_office": 10,
+    "firm.managers": 4,
+    "market.size": 20000,
+}
 JIT_CMD = (
     "from simulation.engines.numba_engine import run_one, pack; "
     "from simulation.scenario.schema import Scenario; "
@@ -58,8 +67,8 @@ LABELS = (
     "scaling: ms per replication by firm size",
     "scaling exponent b (time ~ size^b)",
     "peak memory, many replications (summary output)",
-    "output arrays for 10,000 x 730 days x 48 metrics, float32",
-    "output arrays for 10,000 x 730 days x 48 metrics, float64",
+    f"output arrays for 10,000 x 730 days x {len(DAILY_COLUMNS)} metrics, float32",
+    f"output arrays for 10,000 x 730 days x {len(DAILY_COLUMNS)} metrics, float64",
     "RNG floor: ms per replication",
     "engine time / RNG floor",
     "RNG floor, block draws: ms per replication",
