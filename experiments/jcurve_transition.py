@@ -61,11 +61,9 @@ def outcome(study: Study, label: str) -> dict[str, Any]:
     """One row of the J-curve table from a transition study's summary."""
     s = study.tables["summary"].iloc[0]
     at = int(s["at_day"])
-    # The median over every replication, those that never break even counting as after the horizon (the
-    # summary's median is over those that do): n/a when half or more never do.
-    days = study.tables["breakeven"]["breakeven_day"].fillna(math.inf)
-    be = float(days.median())
-    be = be if math.isfinite(be) else math.nan
+    # The median over every replication, those that never break even counting as after the horizon: n/a
+    # (NaN) when half or more never do.
+    be = float(s["breakeven_day_median"])
     # The trough after the switch (the summary's minimum also covers the identical days before it).
     jc = study.tables["jcurve"]
     med = jc[jc["day"] >= at].groupby("day")["delta_cumulative_profit"].median()
@@ -80,7 +78,7 @@ def outcome(study: Study, label: str) -> dict[str, Any]:
         "be_range": f"{fmt(float(s['breakeven_day_p5']))}–{fmt(float(s['breakeven_day_p95']))}"
         if math.isfinite(float(s["breakeven_day_p95"]))
         else "n/a",
-        "be_those": float(s["breakeven_day_median"]),
+        "be_those": float(s["breakeven_day_median_of_those"]),
         "payback": be - at,
         "payback_months": (be - at) / DAYS_PER_MONTH,
         "never": f"{100 * float(s['share_never']):.0f} %",

@@ -663,6 +663,13 @@ def sensitivity(
 # --------------------------------------------------------------------------- transition
 
 
+def _median_never_last(days: pd.Series) -> float:
+    """The median break-even day over every replication, a missing day (never) counting as after the horizon;
+    NaN when half or more never break even."""
+    m = float(days.fillna(np.inf).median())
+    return m if np.isfinite(m) else float("nan")
+
+
 def breakeven_days(jcurve: pd.DataFrame, at_day: int) -> pd.DataFrame:
     """Per replication: the first day from which switching stays ahead of staying put until the horizon.
 
@@ -700,7 +707,10 @@ def transition(
     of every table count from the end of the warm-up. Both arms share the random streams (common random
     numbers) and are identical until ``at_day``.
     Tables: ``daily`` (both arms), ``jcurve`` (per replication and day: the difference in cumulative
-    profit, switch minus stay, USD), ``breakeven`` (:func:`breakeven_days`) and ``summary``.
+    profit, switch minus stay, USD), ``breakeven`` (:func:`breakeven_days`) and ``summary``. In the summary,
+    ``breakeven_day_median`` is the median over every replication, one that never breaks even counting as
+    after the horizon (NaN when half or more never do); ``breakeven_day_median_of_those``, ``_p5`` and
+    ``_p95`` are over the replications that break even; ``share_never`` is the share that never does.
     """
     warmup = _check_counts(days, replications, seed, warmup_days)
     if not (0 <= int(at_day) < int(days)):
@@ -757,7 +767,8 @@ def transition(
                 "delta_at_horizon_median_usd": float(last.median()),
                 "delta_at_horizon_p5_usd": float(last.quantile(0.05)),
                 "delta_at_horizon_p95_usd": float(last.quantile(0.95)),
-                "breakeven_day_median": float(be["breakeven_day"].median()),
+                "breakeven_day_median": _median_never_last(be["breakeven_day"]),
+                "breakeven_day_median_of_those": float(be["breakeven_day"].median()),
                 "breakeven_day_p5": float(be["breakeven_day"].quantile(0.05)),
                 "breakeven_day_p95": float(be["breakeven_day"].quantile(0.95)),
                 "share_never": float(be["breakeven_day"].isna().mean()),

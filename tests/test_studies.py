@@ -193,6 +193,15 @@ def test_transition_arms_agree_until_the_switch_then_differ(tmp_path) -> None:
     assert len(study.tables["breakeven"]) == 3
     names = {p.name for p in study.save(tmp_path)}
     assert {"jcurve.parquet", "breakeven.csv", "summary.csv", "jcurve.png", "jcurve.svg"} <= names
+    # The summary's median break-even counts the replications that never break even as after the horizon.
+    days = study.tables["breakeven"]["breakeven_day"]
+    summary = study.tables["summary"].iloc[0]
+    expected = float(days.fillna(math.inf).median())
+    if math.isfinite(expected):
+        assert summary["breakeven_day_median"] == expected
+    else:
+        assert math.isnan(summary["breakeven_day_median"]) and summary["share_never"] >= 0.5
+    assert summary["breakeven_day_median_of_those"] == pytest.approx(days.median(), nan_ok=True)
 
 
 def test_a_switch_keeps_the_structure_and_needs_the_numba_engine() -> None:
