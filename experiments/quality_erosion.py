@@ -7,7 +7,7 @@ Sterman 2001). It runs against the same firm with the rule switched off (``budge
 under common random numbers, so every difference is paired (90 % t intervals).
 
 The spiral is measured from its start: both arms warm up without the rule (the default warm-up), and the
-cutting arm adopts it on day 1 (a policy switch at day 0, ``simulation.run(..., switch=(cost_cutting, 0))``).
+cutting arm adopts it on day 1 (``simulation.studies.compare(..., warmup_under=...)``: a policy switch at day 0).
 Warming up under the rule would start the spiral inside the warm-up, so that day 1 would be mid-spiral
 (the pattern test ``test_cost_cutting_under_pressure_starts_an_erosion_spiral`` runs the same design).
 
@@ -26,10 +26,8 @@ day 1 by the firm warmed up without the rule: how much pressure it takes.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import _common
@@ -37,21 +35,9 @@ import numpy as np
 import pandas as pd
 from _common import Experiment, difference_rows, fmt, interval, usd
 
-import simulation
 from simulation.metrics import run_values
-from simulation.scenario.loader import with_overrides
-from simulation.scenario.schema import DAYS_PER_YEAR, Scenario
-from simulation.studies import (
-    CONFIDENCE,
-    SWEEP_METRICS,
-    Study,
-    mean_interval,
-    paired_differences,
-    study_provenance,
-    transition,
-)
-
-Progress = Callable[[int, int], None]
+from simulation.scenario.schema import DAYS_PER_YEAR
+from simulation.studies import compare, mean_interval, paired_differences, sweep, transition
 
 NAME = "quality_erosion"
 QUESTION = "Does cost cutting under profit pressure start a quality-erosion spiral?"
@@ -158,131 +144,6 @@ def cumulative_gap(daily: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     return out
 
 
-# --------------------------------------------------------------------------- adopting the rule on day 1
-
-
-class _Ticks:
-    """The progress of several runs as one bar over replication-days (warm-up included)."""
-
-    def __init__(self, progress: Progress | None, runs: int, days: int, replications: int) -> None:
-        self.progress, self.total, self.done = progress, runs * days * replications, 0
-        self.step = days * replications
-
-    def run(self) -> Progress | None:
-        if self.progress is None:
-            return None
-        base, report = self.done, self.progress
-        return lambda done, _total: report(base + done, self.total)
-
-    def finished(self) -> None:
-        self.done += self.step
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-
-def adopt(
-    off: Scenario,
-    on: Scenario,
-    days: int,
-    replications: int,
-    seed: int,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    warmup_days: int = 0,
-) -> Study:
-    """A comparison (kind ``compare``: its tables and charts) of ``off`` against the same firm adopting ``on``'s
-    policies on day 1: both warm up under ``off``; the second arm (named ``on.name``) switches at day 0."""
-    started = _dt.datetime.now(_dt.UTC)
-    ticks = _Ticks(progress, 2, warmup_days + days, replications)
-    common: dict[str, Any] = dict(engine="numba", days=days, replications=replications, seed=seed, workers=workers)
-    daily, per_rep = [], []
-    for arm, switch in ((off, None), (with_overrides(off, {}, name=on.name), (on, 0))):
-        res = simulation.run(arm, progress=ticks.run(), switch=switch, warmup_days=warmup_days, **common)
-        ticks.finished()
-        daily.append(res.daily)
-        per_rep.append(res.per_replication())
-    per = pd.concat(per_rep, ignore_index=True)
-    return Study(
-        "compare",
-        {
-            "daily": pd.concat(daily, ignore_index=True),
-            "replications": per,
-            "differences": paired_differences(per, off.name),
-        },
-        study_provenance([off, on], days, replications, seed, started, warmup_days),
-        {
-            "baseline": off.name,
-            "scenarios": [off.name, on.name],
-            "confidence": CONFIDENCE,
-            "engine": "numba",
-            "switch": f"{on.name} warms up under {off.name} and adopts its own policies on day 0",
-        },
-    )
-
-
-def adopt_sweep(
-    off: Scenario,
-    on: Scenario,
-    key: str,
-    values: list[float],
-    days: int,
-    replications: int,
-    seed: int,
-    workers: int | None = None,
-    progress: Progress | None = None,
-    warmup_days: int = 0,
-) -> Study:
-    """A sweep (kind ``sweep``: its tables and charts) of ``key`` over ``values``, each point warmed up under
-    ``off`` and adopting ``on`` with that value on day 1 (run-level values only)."""
-    started = _dt.datetime.now(_dt.UTC)
-    ticks = _Ticks(progress, len(values), warmup_days + days, replications)
-    rows, scenarios = [], []
-    for point, value in enumerate(values):
-        after = with_overrides(on, {key: value}, name=f"{on.name}#{point}")
-        res = simulation.run(
-            with_overrides(off, {}, name=after.name),
-            engine="numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            output="summary",
-            progress=ticks.run(),
-            switch=(after, 0),
-            warmup_days=warmup_days,
-        )
-        ticks.finished()
-        per = res.per_replication().drop(columns=["scenario"])
-        per.insert(0, key, value)
-        per.insert(0, "point", point)
-        rows.append(per)
-        scenarios.append(after)
-    table = pd.concat(rows, ignore_index=True)
-    points = []
-    for point, g in table.groupby("point", sort=True):
-        row: dict[str, Any] = {"point": point, key: g[key].iloc[0], "replications": len(g)}
-        for m in SWEEP_METRICS:
-            mi = mean_interval(g[m])
-            row.update({m: mi["mean"], f"{m}_lo": mi["lo"], f"{m}_hi": mi["hi"]})
-        points.append(row)
-    return Study(
-        "sweep",
-        {
-            "design": pd.DataFrame({"point": range(len(values)), key: values}),
-            "sweep": table,
-            "points": pd.DataFrame(points),
-        },
-        study_provenance([off, *scenarios], days, replications, seed, started, warmup_days),
-        {
-            "vary": {key: list(values)},
-            "design": "grid",
-            "samples": None,
-            "base": on.name,
-            "switch": f"every point warms up under {off.name} and adopts {on.name} with its {key} on day 0",
-        },
-    )
-
-
 # --------------------------------------------------------------------------- charts
 
 
@@ -345,19 +206,21 @@ def body(exp: Experiment) -> None:
     # The arm that drops the rule: after a warm-up under it, on day 1; without a warm-up, half way.
     ease = 0 if exp.warmup_days else days // 2
 
-    head = exp.study("rule adopted on day 1 vs never", adopt, none, cuts, folder="rule_on_vs_off", **runs)
+    # Both arms warm up without the rule; the cutting arm adopts it on day 1.
+    head = exp.study(
+        "rule adopted on day 1 vs never", compare, [none, cuts], folder="rule_on_vs_off", warmup_under=none, **runs
+    )
     eased = exp.study(
         f"rule dropped on day {ease + 1}", transition, cuts, none, at_day=ease, folder="rule_dropped", **runs
     )
     margins = QUICK_MARGINS if exp.quick else MARGINS
     swept = exp.study(
         f"sweep {MARGIN}, adopted on day 1",
-        adopt_sweep,
-        none,
+        sweep,
         cuts,
-        MARGIN,
-        list(margins),
+        {MARGIN: list(margins)},
         folder="target_margin",
+        warmup_under=none,
         **runs,
     )
 

@@ -276,10 +276,14 @@ def compare(
     progress: Progress | None = None,
     metrics: Sequence[str] = COMPARE_METRICS,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    warmup_under: Scenario | None = None,
 ) -> Study:
     """Run ``scenarios`` under common random numbers; the first is the baseline of the differences.
 
-    Each replication first runs ``warmup_days`` days under its scenario's policies (dropped).
+    Each replication first runs ``warmup_days`` days under its scenario's policies (dropped), or, with
+    ``warmup_under``, every arm warms up under that scenario's policies and adopts its own on day 1 (a policy
+    switch at day 0, numba engine): the arms start from the same firm, and what follows is the policy's effect
+    from its adoption.
     Tables: ``daily`` (tidy, every scenario), ``replications`` (run-level values, one row per scenario
     and replication), ``differences`` (:func:`paired_differences`).
     """
@@ -293,15 +297,17 @@ def compare(
     ticker = _Ticker(progress, len(scenarios), warmup + days, replications)
     daily, per_rep = [], []
     for s in scenarios:
+        first, switch = _adopting(s, warmup_under)
         res = run(
-            s,
-            engine=engine,
+            first,
+            engine=engine if switch is None else "numba",
             days=days,
             replications=replications,
             seed=seed,
             workers=workers,
             progress=ticker.run_callback(),
             warmup_days=warmup,
+            switch=switch,
         )
         ticker.finished_run(warmup + days, replications)
         daily.append(res.daily)
@@ -315,9 +321,27 @@ def compare(
     return Study(
         "compare",
         tables,
-        study_provenance(scenarios, days, replications, seed, started, warmup),
-        {"baseline": names[0], "scenarios": names, "confidence": CONFIDENCE, "engine": engine or "auto"},
+        study_provenance([*scenarios, *_listed(warmup_under)], days, replications, seed, started, warmup),
+        {
+            "baseline": names[0],
+            "scenarios": names,
+            "confidence": CONFIDENCE,
+            "engine": engine or "auto",
+            "warmup_under": None if warmup_under is None else warmup_under.name,
+        },
     )
+
+
+def _adopting(scenario: Scenario, warmup_under: Scenario | None) -> tuple[Scenario, tuple[Scenario, int] | None]:
+    """What to run for an arm: the scenario itself, or ``warmup_under`` (under the arm's name) switching to it
+    on day 0 (the first day after the warm-up)."""
+    if warmup_under is None:
+        return scenario, None
+    return with_overrides(warmup_under, {}, name=scenario.name), (scenario, 0)
+
+
+def _listed(scenario: Scenario | None) -> list[Scenario]:
+    return [] if scenario is None else [scenario]
 
 
 # --------------------------------------------------------------------------- designs
@@ -461,13 +485,17 @@ def _run_points(
     workers: int | None,
     progress: Progress | None,
     warmup_days: int,
+    warmup_under: Scenario | None = None,
 ) -> pd.DataFrame:
-    """Run every point (numba engine, summaries only, after the warm-up); one row per point and replication."""
+    """Run every point (numba engine, summaries only, after the warm-up, under ``warmup_under`` if given: see
+    :func:`compare`); one row per point and replication."""
     ticker = _Ticker(progress, len(scenarios), warmup_days + days, replications)
     tables = []
     for s, point in zip(scenarios, points.itertuples(index=False), strict=True):
+        first, switch = _adopting(s, warmup_under)
         res = run(
-            s,
+            first,
+            switch=switch,
             engine="numba",
             days=days,
             replications=replications,
@@ -496,10 +524,12 @@ def sweep(
     workers: int | None = None,
     progress: Progress | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    warmup_under: Scenario | None = None,
 ) -> Study:
     """Run ``scenario`` over a design (:func:`design_points`) on the numba engine.
 
-    Each replication of each point first runs ``warmup_days`` days under that point's policies (dropped).
+    Each replication of each point first runs ``warmup_days`` days under that point's policies (dropped), or,
+    with ``warmup_under``, under that scenario's, adopting the point's on day 1 (see :func:`compare`).
     Tables: ``design`` (the points), ``sweep`` (one row per point and replication: ``point``, the varied
     keys, ``replication``, then every run-level metric) and ``points`` (mean and 90 % interval of the
     sweep metrics per point).
@@ -509,17 +539,18 @@ def sweep(
     points = design_points(vary, design, samples, seed)
     keys = list(vary)
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup)
+    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup, warmup_under)
     summary = _point_summary(table, keys)
     return Study(
         "sweep",
         {"design": points, "sweep": table, "points": summary},
-        study_provenance([scenario], days, replications, seed, started, warmup),
+        study_provenance([scenario, *_listed(warmup_under)], days, replications, seed, started, warmup),
         {
             "vary": {k: list(v) if isinstance(v, tuple) else v for k, v in vary.items()},
             "design": design,
             "samples": samples,
             "base": scenario.name,
+            "warmup_under": None if warmup_under is None else warmup_under.name,
         },
     )
 

@@ -221,3 +221,22 @@ def test_a_bigger_staffing_plan_is_hired_after_the_switch() -> None:
     staff = res.daily.groupby("day")["employees"].mean()
     assert staff.loc[10] <= 4 + 1e-9  # 3 frontline + 1 back office before the switch
     assert staff.loc[120] > 5.5  # the 3 new posts filled (time to fill about a month)
+
+
+def test_warmup_under_starts_every_arm_from_the_same_firm() -> None:
+    """With ``warmup_under`` every arm warms up under that scenario and adopts its own policies on day 1: an arm
+    equal to ``warmup_under`` runs exactly as it does alone, and another arm equals a switch at day 0."""
+    off = with_overrides(small("scenarios/cost_cutting.yaml"), {"budget.cost_cutting": False}, name="off")
+    on = small("scenarios/cost_cutting.yaml", name="on")
+    common = dict(days=30, replications=2, seed=3, warmup_days=20)
+    study = studies.compare([off, on], warmup_under=off, **common)
+    daily = study.tables["daily"]
+    alone = simulation.run(off, engine="numba", **common).daily
+    switched = simulation.run(with_overrides(off, {}, name="on"), engine="numba", switch=(on, 0), **common).daily
+    cols = [c for c in alone.columns if c != "scenario"]
+    for arm, expected in (("off", alone), ("on", switched)):
+        got = daily[daily["scenario"] == arm][cols].reset_index(drop=True)
+        assert np.array_equal(got.to_numpy(float), expected[cols].to_numpy(float), equal_nan=True), arm
+    assert study.parameters["warmup_under"] == "off"
+    swept = studies.sweep(on, {"budget.target_margin": [0.05, 0.2]}, warmup_under=off, **common)
+    assert swept.parameters["warmup_under"] == "off" and len(swept.tables["sweep"]) == 4
