@@ -80,6 +80,7 @@ _M = [
     Metric("nps", "NPS points [-100,100]", "rate", "Net promoter score of active customers."),
     Metric("opportunist_share", "share of customers", "level", "Share of active customers who are opportunists."),
     Metric("contacts", "contacts/day", "flow", "Service contacts that arrived (first and repeat).", "int64"),
+    Metric("repeat_contacts", "contacts/day", "flow", "Failure demand: contacts that arrived because an earlier one failed (unresolved, denied or abandoned, the failure of a hand-off included), a share demand.repeat_contact_share of those failures.", "int64"),
     Metric("served", "contacts/day", "flow", "Contacts served by the frontline.", "int64"),
     Metric("abandoned", "contacts/day", "flow", "Contacts that reneged in the queue.", "int64"),
     Metric("revenue", "USD/day", "flow", "Contribution from served first contacts, including the price premium (repeats of unresolved contacts earn nothing)."),
@@ -122,6 +123,7 @@ _M = [
     Metric("turnover_annual", "share/yr", "derived", "Quits per mean employee, annualised."),
     Metric("retention_annual", "share/yr", "derived", "One minus the annualised churn rate."),
     Metric("cost_per_served_usd", "USD/contact", "derived", "Total cost per served contact."),
+    Metric("failure_demand_share", "share of contacts", "derived", "Repeat contacts (failure demand) over all contacts of the run (Seddon 2003)."),
     *[Metric(f"retention_{seg}_annual", "share/yr", "derived", f"One minus the annualised churn rate of {seg.replace('_', '-')} customers.") for seg in SEGMENTS],
 ]
 
@@ -209,6 +211,7 @@ def derived_array(cube: np.ndarray) -> dict[str, np.ndarray]:
         "turnover_annual": total[:, j("quits")] / np.maximum(mean_emp, 1e-9) / years,
         "retention_annual": 1.0 - churn,
         "cost_per_served_usd": cost_per_served,
+        "failure_demand_share": total[:, j("repeat_contacts")] / np.maximum(total[:, j("contacts")], 1e-9),
     }
     for seg in SEGMENTS:
         active = cube[:, :, j(f"active_{seg}")].astype(np.float64).mean(axis=1)

@@ -73,6 +73,7 @@ COMPARE_METRICS: tuple[str, ...] = (
     "turnover_annual",
     "engagement_mean",
     "first_contact_resolution",
+    "failure_demand_share",
 )
 #: What sweeps chart: loyalty, cost and attrition.
 SWEEP_METRICS: tuple[str, ...] = ("retention_annual", "profit", "cost_total", "turnover_annual")

@@ -283,3 +283,15 @@ def test_paying_above_market_lowers_turnover_and_raises_labour_cost():
     clears_zero(
         t[("cost_labour", "pay +40 %")] - t[("cost_labour", "market pay")], +1, "labour cost, +40 % minus market"
     )
+
+
+def test_failure_demand_is_higher_in_the_operations_focused_firm():
+    """Claim (Seddon 2003): a large share of the contacts a command-and-control service centre handles are caused by
+    its earlier failures; the operations-focused firm's failure demand (repeats of unresolved, denied or abandoned
+    contacts, as a share of all contacts) is higher than the customer-focused firm's."""
+    t = per_rep([scenario("operations_focused"), scenario("customer_focused")])
+    clears_zero(
+        t[("failure_demand_share", "customer_focused")] - t[("failure_demand_share", "operations_focused")],
+        -1,
+        "failure demand share, customer minus operations",
+    )

@@ -687,6 +687,7 @@ class FirmModel(mesa.Model):
             "nps": mech.net_promoter_score(promoters, detractors, n),
             "opportunist_share": float((segment == OPPORTUNIST).sum()) / n if n else 0.0,
             "contacts": st.contacts,
+            "repeat_contacts": st.repeat_contacts,
             "served": st.served,
             "abandoned": st.abandoned,
             "revenue": revenue,

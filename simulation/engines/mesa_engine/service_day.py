@@ -152,6 +152,7 @@ class DayStats:
     """What happened during one service day."""
 
     contacts: int = 0
+    repeat_contacts: int = 0  # contacts that are repeats of failed ones (failure demand)
     served: int = 0
     served_repeats: int = 0  # served contacts that were repeats of unresolved ones (no new revenue)
     abandoned: int = 0
@@ -222,8 +223,10 @@ class _Day:
             t, customer = item[0], item[1]
             if t > self.env.now:
                 yield self.env.timeout(t - self.env.now)
+            repeat = len(item) > 2 and bool(item[2])
             self.stats.contacts += 1
-            self.env.process(self.contact(cid, customer, len(item) > 2 and bool(item[2])))
+            self.stats.repeat_contacts += int(repeat)
+            self.env.process(self.contact(cid, customer, repeat))
 
     def contact(self, cid: int, cust: Any, repeat: bool = False):
         env, p, st = self.env, self.p, self.stats
@@ -449,6 +452,7 @@ def run_service_day(
         for cid, item in enumerate(contacts):
             t, cust = item[0], item[1]
             day.stats.contacts += 1
+            day.stats.repeat_contacts += int(len(item) > 2 and bool(item[2]))
             day.stats.abandoned += 1
             if trace is not None:
                 trace.extend([(round(t, 9), "arrive", cid, None), (round(t, 9), "renege", cid, 0.0)])

@@ -58,6 +58,7 @@ from simulation.engines.numba_engine.service_day import (
     S_HANDOFFS,
     S_MANAGER_MIN,
     S_RECOVERY_USD,
+    S_REPEAT_CONTACTS,
     S_RESOLVED,
     S_SERVED,
     S_SERVED_FRESH,
@@ -127,6 +128,7 @@ C_SATISFACTION = _col("satisfaction_mean")
 C_NPS = _col("nps")
 C_OPPORTUNIST = _col("opportunist_share")
 C_CONTACTS = _col("contacts")
+C_REPEAT_CONTACTS = _col("repeat_contacts")
 C_SERVED = _col("served")
 C_ABANDONED = _col("abandoned")
 C_REVENUE = _col("revenue")
@@ -948,6 +950,7 @@ def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
     row[C_NPS] = mech.net_promoter_score(promoters, detractors, n_cust)
     row[C_OPPORTUNIST] = opportunists / n_cust if n_cust > 0 else 0.0
     row[C_CONTACTS] = stats[S_CONTACTS]
+    row[C_REPEAT_CONTACTS] = stats[S_REPEAT_CONTACTS]
     row[C_SERVED] = served
     row[C_ABANDONED] = stats[S_ABANDONED]
     row[C_EMPLOYEES] = n_staff

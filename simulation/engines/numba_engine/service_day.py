@@ -134,7 +134,8 @@ S_EXPERIENCE_SUM = 18
 S_WAIT_P95 = 19
 S_SERVED_FRESH = 20  # first of 3 (by customer segment): served first contacts (they earn revenue)
 S_GRANTED_USD = 23  # first of 3 (by customer segment): money granted (recovery and abuse)
-N_STATS = 26
+S_REPEAT_CONTACTS = 26  # contacts that are repeats of failed ones (failure demand)
+N_STATS = 27
 
 
 # --------------------------------------------------------------------------- heap
@@ -414,6 +415,7 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
         # Nobody on duty: every contact gives up (a closed shop, not a crash).
         for c in range(n_contacts):
             stats[S_CONTACTS] += 1.0
+            stats[S_REPEAT_CONTACTS] += ki[c, REPEAT]
             stats[S_ABANDONED] += 1.0
             _finish_customer(p, cuf, cui, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, 0.0, True, rb, rp, gs)
         return
@@ -519,6 +521,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
             ia += 1
             now = kf[c, ARRIVAL]
             stats[S_CONTACTS] += 1.0
+            stats[S_REPEAT_CONTACTS] += ki[c, REPEAT]
             pm = mech.patience_mean(
                 p[K.CUSTOMERS_PATIENCE_MEAN_MIN],
                 p[K.CUSTOMERS_PATIENCE_ADAPTATION],
