@@ -254,6 +254,16 @@ def willingness_to_pay(
 
 
 @njit(cache=True)
+def overcharge(
+    price_premium: float, satisfaction: float, wtp_max: float, floor_satisfaction: float, full_satisfaction: float
+) -> float:
+    """The premium minus what an experience at ``satisfaction`` is worth (:func:`willingness_to_pay`): positive
+    when the price exceeds it, negative for a bargain. A customer judges by their own satisfaction, a prospect by
+    the firm's reputation."""
+    return price_premium - willingness_to_pay(satisfaction, wtp_max, floor_satisfaction, full_satisfaction)
+
+
+@njit(cache=True)
 def price_response(overcharge: float, sensitivity: float, elasticity: float) -> float:
     """Multiplier on a hazard (churn) or the inverse of one on a rate (conversion) from the price gap.
 
@@ -411,8 +421,8 @@ def prospect_conversion(
     say its experience is worth (the willingness to pay at the firm's reputation): a premium the
     reputation does not carry converts fewer, a bargain converts more (less strongly: loss aversion).
     """
-    wtp = willingness_to_pay(reputation, wtp_max, floor_satisfaction, full_satisfaction)
-    return 1.0 / price_response(price_premium - wtp, sensitivity, conversion_elasticity)
+    gap = overcharge(price_premium, reputation, wtp_max, floor_satisfaction, full_satisfaction)
+    return 1.0 / price_response(gap, sensitivity, conversion_elasticity)
 
 
 @njit(cache=True)

@@ -546,6 +546,13 @@ def test_willingness_to_pay() -> None:
     assert mech.willingness_to_pay(1.0, 0.16, 0.5, 0.9) == approx(0.16)  # capped at wtp_max
 
 
+def test_overcharge() -> None:
+    # By hand: premium minus willingness to pay (0.16 x (0.8 - 0.65) / 0.25 = 0.096 at satisfaction 0.8).
+    assert mech.overcharge(0.16, 0.8, 0.16, 0.65, 0.9) == approx(0.16 - 0.096)
+    assert mech.overcharge(0.0, 0.95, 0.16, 0.65, 0.9) == approx(-0.16)  # a bargain
+    assert mech.overcharge(0.1, 0.5, 0.16, 0.65, 0.9) == approx(0.1)  # a poor experience is worth nothing extra
+
+
 def test_price_response() -> None:
     # By hand: exp(elasticity * clip01(sensitivity) * overcharge), a negative exponent divided by 2.25.
     assert mech.LOSS_AVERSION == 2.25

@@ -353,12 +353,12 @@ class FirmModel(mesa.Model):
         customer's experience is worth to them."""
         s = self.scenario
         lo, pr = s.loyalty, s.pricing
-        wtp = mech.willingness_to_pay(
-            cust.satisfaction, pr.wtp_max, pr.wtp_floor_satisfaction, pr.wtp_full_satisfaction
+        gap = mech.overcharge(
+            pr.price_premium, cust.satisfaction, pr.wtp_max, pr.wtp_floor_satisfaction, pr.wtp_full_satisfaction
         )
         return mech.churn_probability(
             cust.satisfaction,
-            pr.price_premium - wtp,
+            gap,
             cust.sensitivity,
             lo.churn_per_year,
             lo.reference_satisfaction,

@@ -319,8 +319,10 @@ class _Day:
         )
         resolved = self.r_srv.random() < p_res and outcome != mech.UNRESOLVED
         factor = mech.problem_outcome_factor(outcome, claim > p.large_claim_usd, adequacy, delay, p.speed_scale_min)
-        wtp = mech.willingness_to_pay(cust.satisfaction, p.wtp_max, p.wtp_floor_satisfaction, p.wtp_full_satisfaction)
-        factor *= mech.value_for_money(p.price_premium - wtp, cust.sensitivity, p.value_weight)
+        gap = mech.overcharge(
+            p.price_premium, cust.satisfaction, p.wtp_max, p.wtp_floor_satisfaction, p.wtp_full_satisfaction
+        )
+        factor *= mech.value_for_money(gap, cust.sensitivity, p.value_weight)
         experience = mech.experience_score(
             wait, pm, resolved, mech.courtesy(emp.soft, emp.engagement), failed, p.transfer_penalty, factor
         )

@@ -289,11 +289,14 @@ def _soft(ef, e):
 
 @njit(cache=True, nogil=True, inline="always")
 def overcharge(p, satisfaction):
-    """The price premium minus what the customer's experience is worth to them (willingness to pay)."""
-    wtp = mech.willingness_to_pay(
-        satisfaction, p[K.PRICING_WTP_MAX], p[K.PRICING_WTP_FLOOR_SATISFACTION], p[K.PRICING_WTP_FULL_SATISFACTION]
+    """The price premium minus what the customer's experience is worth to them (:func:`mech.overcharge`)."""
+    return mech.overcharge(
+        p[K.PRICING_PRICE_PREMIUM],
+        satisfaction,
+        p[K.PRICING_WTP_MAX],
+        p[K.PRICING_WTP_FLOOR_SATISFACTION],
+        p[K.PRICING_WTP_FULL_SATISFACTION],
     )
-    return p[K.PRICING_PRICE_PREMIUM] - wtp
 
 
 @njit(cache=True, nogil=True, inline="always")
