@@ -55,6 +55,9 @@ ABUSE_MEMORY_DAYS = 30.0  # smoothing (days) of the abuse grant rate that opport
 # An overcharge weighs 2.25 times a bargain of the same size (loss aversion, Tversky & Kahneman 1992).
 LOSS_AVERSION = 2.25
 JUDGEMENT_STRETCH = 2.5  # slope of judgement around 0.5 in its drivers' weighted mean (see judgement)
+MAX_CHASES = 3  # at most this many contacts chasing one recovery
+LEARNED_LIMIT_SHARE = 0.95  # a serial abuser who has met the discretion limit claims at most this share of it
+PENDING = 4  # problem outcome of a voiced problem whose recovery episode is still open
 
 
 @njit(cache=True)
@@ -482,15 +485,115 @@ def new_opportunist_share(base_share: float, generosity: float, abuse_grant_rate
 
 
 @njit(cache=True)
-def breach_probability(discretion_limit_usd: float, breach_probability_max: float, reference_limit_usd: float) -> float:
-    """Probability that one discretionary decision breaches compliance.
+def breach_probability(
+    amount_usd: float,
+    judgement_level: float,
+    reviewed: bool,
+    breach_probability_max: float,
+    reference_usd: float,
+    gated_factor: float,
+    manager_judgement: float,
+) -> float:
+    """Probability that one granted decision breaches compliance (risk per decision).
 
-    Claim: in a regulated domain the risk of a discretionary decision grows
-    with the authority given (half the maximum at the reference limit):
-    empowerment must match accountability.
+    Claim: in a regulated domain a decision's risk grows with its size (half the maximum at the
+    reference amount) and falls with the decider's judgement (1.5 - judgement: 1 at judgement 0.5,
+    0.5 at judgement 1). A manager's review takes the better of the two judgements and multiplies the
+    risk by ``gated_factor`` (at most 1), so an approval is never riskier than the same decision on the
+    spot: empowerment must match accountability.
     """
-    lim = max(discretion_limit_usd, 0.0)
-    return breach_probability_max * lim / (lim + reference_limit_usd)
+    amount = max(amount_usd, 0.0)
+    size = amount / (amount + max(reference_usd, 1e-9))
+    j = clip01(judgement_level)
+    factor = 1.0
+    if reviewed:
+        j = max(j, clip01(manager_judgement))
+        factor = min(max(gated_factor, 0.0), 1.0)
+    return clip01(breach_probability_max * size * (1.5 - j) * factor)
+
+
+@njit(cache=True)
+def detected_share(lag_days: float) -> float:
+    """Share of the breaches still to be found that are found today (an exponential lag; all at once at 0)."""
+    if lag_days <= 0.0:
+        return 1.0
+    return 1.0 - math.exp(-1.0 / lag_days)
+
+
+@njit(cache=True)
+def capped_penalty(penalty: float, fined_this_year: float, annual_cap: float) -> float:
+    """The part of ``penalty`` still payable this calendar year under an annual cap per provision (HIPAA)."""
+    return min(max(penalty, 0.0), max(annual_cap - fined_this_year, 0.0))
+
+
+@njit(cache=True)
+def chases(episode_min: float, chase_after_min: float) -> int:
+    """Contacts a customer makes to chase a recovery that took ``episode_min``: one per ``chase_after_min``
+    without news, at most :data:`MAX_CHASES` (failure demand, Seddon 2003)."""
+    if episode_min <= 0.0:
+        return 0
+    return min(MAX_CHASES, int(episode_min / max(chase_after_min, 1e-9)))
+
+
+@njit(cache=True)
+def competent_judgement(judgement_level: float, competence: float, weight: float) -> float:
+    """Judgement on the spot: the employee's judgement times the share of it that guideline competence
+    (built with practice and coaching) makes usable: ``judgement x (1 - weight x (1 - competence))``."""
+    return clip01(judgement_level) * (1.0 - clip01(weight) * (1.0 - clip01(competence)))
+
+
+@njit(cache=True)
+def competence_update(competence: float, guidelines: bool, days: float, consistency: float) -> float:
+    """Guideline competence, a stock: toward 1 with the practice guidelines give, toward 0 without it.
+
+    Claim: judgement in using discretion is learned by deciding and by coaching, and is lost without
+    practice; the time constant is ``days / (0.5 + consistency)`` (consistent managers coach it faster).
+    Improvement half-lives are 6-12 months within a function (Schneiderman 1988).
+    """
+    target = 1.0 if guidelines else 0.0
+    return smooth(competence, target, days / (0.5 + clip01(consistency)))
+
+
+@njit(cache=True)
+def charged_premium(
+    charged: float,
+    target: float,
+    reputation: float,
+    wtp_max: float,
+    floor_satisfaction: float,
+    full_satisfaction: float,
+) -> float:
+    """The premium the firm charges today: it follows the experience, not the policy.
+
+    Claim: a price cut applies at once; a rise to the policy's premium is introduced only as far as the
+    firm's reputation says the experience is worth (:func:`willingness_to_pay` at the reputation), and is
+    never taken back for that reason. A firm that has long charged its premium keeps it.
+    """
+    if target <= charged:
+        return target
+    earned = willingness_to_pay(reputation, wtp_max, floor_satisfaction, full_satisfaction)
+    return min(target, max(charged, earned))
+
+
+@njit(cache=True)
+def measures_factor(inside_out: float, corner_cut: float) -> float:
+    """Time factor of what the firm manages to: ``1 - corner_cut x inside_out``.
+
+    Claim: managing to handle time and cost per contact (inside-out) pressures staff to cut contacts
+    short, which lowers resolution and creates failure demand; managing to resolution and satisfaction
+    (outside-in) does not (Seddon 2003).
+    """
+    return 1.0 - clip01(corner_cut) * clip01(inside_out)
+
+
+@njit(cache=True)
+def change_size(
+    discretion_change: float, orientation_change: float, consistency_change: float, soft_share_change: float
+) -> float:
+    """Size of a change of course in [0, 1]: the summed moves of the policies a programme must teach."""
+    return clip01(
+        abs(discretion_change) + abs(orientation_change) + abs(consistency_change) + abs(soft_share_change)
+    )
 
 
 @njit(cache=True)

@@ -49,6 +49,8 @@ class FakeCustomer:
     sensitivity: float = 0.3
     expected_wait_min: float = 0.0
     pending_repeats: int = 0
+    abuser: bool = False
+    learned_limit: bool = False
 
 
 class ScriptedRNG:

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simulation
+from simulation import mechanisms as mech
 from simulation.engines.mesa_engine import FirmModel
 from simulation.engines.mesa_engine.agents import FRONTLINE
 from simulation.metrics import COST_CATEGORIES, COUNT_COLUMNS, DAILY_COLUMNS
@@ -48,6 +49,9 @@ TRACE_EVENTS = {
     "grant",
     "refuse",
     "breach",
+    "fulfil",
+    "fulfil_fail",
+    "episode_end",
 }
 
 RATE_COLUMNS = (
@@ -164,7 +168,8 @@ def check_invariants(s: simulation.Scenario, daily: pd.DataFrame, planned_positi
     assert (daily["grants"] <= daily["exceptions"]).all()
     assert (daily["abusive_claims"] <= daily["exceptions"]).all()
     assert (daily["quits_early_tenure"] <= daily["quits"]).all()
-    assert (daily["handoff_failures"] <= daily["handoffs"]).all()
+    assert (daily["handoff_failures"] <= daily["handoffs"] + daily["fulfilments"]).all()  # either was redone
+    assert (daily["chases"] <= mech.MAX_CHASES * daily["exceptions"]).all()
     assert (daily["referrals"] <= daily["new_customers"]).all()
     if s.empowerment.mode == "approval":
         assert (daily["escalations"] == daily["exceptions"]).all()

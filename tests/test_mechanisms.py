@@ -142,8 +142,12 @@ def test_referrals_nps_opportunists() -> None:
 
 
 def test_compliance_chain_autonomy() -> None:
-    assert mech.breach_probability(250.0, 0.01, 250.0) == approx(0.005)
-    assert mech.breach_probability(0.0, 0.01, 250.0) == 0.0
+    # Risk per decision: half the maximum at the reference amount for a decider of judgement 0.5.
+    assert mech.breach_probability(250.0, 0.5, False, 0.01, 250.0, 0.1, 0.8) == approx(0.005)
+    assert mech.breach_probability(0.0, 0.5, False, 0.01, 250.0, 0.1, 0.8) == 0.0
+    assert mech.breach_probability(250.0, 1.0, False, 0.01, 250.0, 0.1, 0.8) == approx(0.0025)  # good judgement
+    # A review takes the better judgement (0.8 -> x0.7) and the review factor (x0.1).
+    assert mech.breach_probability(250.0, 0.5, True, 0.01, 250.0, 0.1, 0.8) == approx(0.01 * 0.5 * 0.7 * 0.1)
     assert mech.handoff_delay_mean(4.0, 0.0) == approx(4.0)
     assert mech.handoff_delay_mean(4.0, 1.0) == approx(1.2)
     assert mech.handoff_failure_probability(0.25, 0.0) == approx(0.25)
@@ -453,7 +457,12 @@ def test_unit_outputs_stay_in_unit_interval(a, b, c, d, e, f, x, wait, n, tenure
     assert in01(mech.problem_outcome_factor(outcome, large, a, wait, days + 0.1))
     assert in01(mech.experience_score(wait, days + 0.1, bool(n % 2), a, n, b, c))
     assert in01(mech.satisfaction_update(a, b, c))
-    assert in01(mech.breach_probability(wait * 10, a, days + 1.0))
+    assert in01(mech.breach_probability(wait * 10, a, bool(n % 2), b, days + 1.0, c, d))
+    assert in01(mech.competent_judgement(a, b, c))
+    assert in01(mech.competence_update(a, bool(n % 2), days + 1.0, b))
+    assert in01(mech.detected_share(days))
+    assert in01(mech.measures_factor(a, b))
+    assert in01(mech.change_size(x, a, b, c))
     assert in01(mech.autonomy(bool(n % 2), wait * 10, a, b))
     assert in01(mech.discretion_index(bool(n % 2), x * 100))
     assert in01(mech.judgement(a, b, c, d))
@@ -1006,3 +1015,57 @@ def test_on_duty_share_falls_with_orientation_with_a_floor(shrink, coord, o1, o2
     lo, hi = sorted((o1, o2))
     s_lo, s_hi = mech.on_duty_share(shrink, coord, lo), mech.on_duty_share(shrink, coord, hi)
     assert 0.05 <= s_hi <= s_lo <= 1.0
+
+
+@SETTINGS
+@given(
+    amount=st.floats(0.0, 1e5),
+    judgement=unit,
+    manager=unit,
+    p_max=unit,
+    reference=st.floats(1.0, 1e4),
+    factor=unit,
+)
+def test_an_approval_is_never_riskier_than_the_same_decision_on_the_spot(
+    amount, judgement, manager, p_max, reference, factor
+) -> None:
+    """Claim (accountability): a manager's review of a decision never raises its breach risk, whatever the
+    manager's judgement, and a larger grant is never less risky."""
+    spot = mech.breach_probability(amount, judgement, False, p_max, reference, factor, manager)
+    reviewed = mech.breach_probability(amount, judgement, True, p_max, reference, factor, manager)
+    assert reviewed <= spot + 1e-15
+    assert mech.breach_probability(amount * 2 + 1, judgement, False, p_max, reference, factor, manager) >= spot
+
+
+def test_compliance_detection_and_cap() -> None:
+    # An exponential lag: a share 1 - exp(-1/lag) of what is still hidden is found each day; all at once at 0.
+    assert mech.detected_share(0.0) == 1.0
+    assert mech.detected_share(365.0) == approx(1.0 - math.exp(-1.0 / 365.0))
+    # Penalties are capped per provision and calendar year.
+    assert mech.capped_penalty(50_000.0, 0.0, 2e6) == 50_000.0
+    assert mech.capped_penalty(50_000.0, 1.98e6, 2e6) == approx(20_000.0)
+    assert mech.capped_penalty(50_000.0, 2e6, 2e6) == 0.0
+
+
+def test_recovery_chases_and_change_stocks() -> None:
+    assert mech.chases(0.0, 480.0) == 0
+    assert mech.chases(479.0, 480.0) == 0
+    assert mech.chases(960.0, 480.0) == 2
+    assert mech.chases(1e6, 480.0) == mech.MAX_CHASES
+    # Guideline competence: toward 1 under guidelines, toward 0 without; consistent coaching speeds it up.
+    assert mech.competence_update(0.0, True, 180.0, 0.5) == approx(1.0 / 180.0)
+    assert mech.competence_update(0.0, True, 180.0, 1.0) == approx(1.5 / 180.0)
+    assert mech.competence_update(1.0, False, 180.0, 0.5) == approx(1.0 - 1.0 / 180.0)
+    assert mech.competent_judgement(0.8, 1.0, 0.5) == approx(0.8)
+    assert mech.competent_judgement(0.8, 0.0, 0.5) == approx(0.4)
+    # The premium follows the experience: a rise only as far as the reputation earns it, a cut at once.
+    wtp = mech.willingness_to_pay(0.775, 0.16, 0.65, 0.9)  # 0.08
+    assert mech.charged_premium(0.0, 0.15, 0.775, 0.16, 0.65, 0.9) == approx(wtp)
+    assert mech.charged_premium(0.0, 0.05, 0.775, 0.16, 0.65, 0.9) == approx(0.05)
+    assert mech.charged_premium(0.12, 0.15, 0.7, 0.16, 0.65, 0.9) == approx(0.12)  # never taken back
+    assert mech.charged_premium(0.12, -0.1, 0.9, 0.16, 0.65, 0.9) == approx(-0.1)
+    # Measures: inside-out cuts time per contact; outside-in does not.
+    assert mech.measures_factor(1.0, 0.15) == approx(0.85)
+    assert mech.measures_factor(0.0, 0.15) == 1.0
+    assert mech.change_size(0.8, 0.6, 0.3, 0.4) == 1.0
+    assert mech.change_size(0.1, 0.0, -0.1, 0.0) == approx(0.2)

@@ -29,7 +29,7 @@ from simulation.engines.numba_engine import keys as K
 from simulation.engines.numba_engine import pack, run_one
 from simulation.engines.numba_engine import state as S
 from simulation.engines.numba_engine.draws import PER_CONTACT, new_buffers, top_up
-from simulation.engines.numba_engine.service_day import N_STATS, S_ABANDONED, S_SERVED, service_day
+from simulation.engines.numba_engine.service_day import N_STATS, N_TODAY, S_ABANDONED, S_SERVED, service_day
 from simulation.metrics import COUNT_COLUMNS, DAILY_COLUMNS, KEY_COLUMNS, METRICS, replication_table, run_values_array
 from simulation.rng import STREAMS, streams
 from simulation.runner import Interrupted
@@ -248,7 +248,8 @@ def _queue_day(lam: float, window: float, patience_min: float, seed: int) -> tup
     rb, rp, rn = new_buffers()
     rb = top_up(rb, rp, rn, rngs, 1.0, n, PER_CONTACT)
     stats = np.zeros(N_STATS)
-    service_day(p, cuf, cui, ef, ei, SERVERS, kf, ki, n, 1.0, 0.0, rb, rp, stats)
+    today = np.zeros(N_TODAY)
+    service_day(p, cuf, cui, ef, ei, SERVERS, kf, ki, n, 1.0, 0.0, today, rb, rp, stats)
     reneged = kf[:, S.START] < 0
     assert stats[S_SERVED] + stats[S_ABANDONED] == n
     assert int(reneged.sum()) == int(stats[S_ABANDONED])

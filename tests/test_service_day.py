@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from simulation import mechanisms as mech
 from simulation.engines.mesa_engine.service_day import (
     MAX_REWORKS,
     OPPORTUNIST,
@@ -63,8 +64,6 @@ BASE = DayParams(
     large_claim_usd=100.0,
     speed_scale_min=10.0,
     regulated=False,
-    breach_p_discretion=0.0,
-    breach_p_gated=0.0,
 )
 
 RESOLVE = 0.0  # a resolution draw below every resolution probability (>= 0.01)
@@ -340,8 +339,16 @@ def voiced(claim: float) -> dict:
     return {"random": [0.0, 0.0], "lognormal": [claim]}
 
 
+def sat_after(base: float, factor: float = 1.0, rate: float = 0.15, start: float = 0.8) -> float:
+    """A customer's satisfaction after one experience ``base x factor`` (the problem's outcome at ``rate``)."""
+    return start + rate * (base * factor - start)
+
+
 def test_exception_under_approval_granted(fake_employee, fake_customer, make_streams) -> None:
+    """Approval is asynchronous: the employee takes the case and serves on; the manager decides and calls
+    back; the episode's length (5 min) sets the TARP outcome applied to the customer when it ends."""
     p = replace(BASE, problem_share=1.0)
+    c = fake_customer()
     rngs = make_streams(
         service={"gamma": [3.0], "random": [RESOLVE]},
         exceptions=voiced(20.0),
@@ -351,50 +358,82 @@ def test_exception_under_approval_granted(fake_employee, fake_customer, make_str
             "random": [0.5],
         },  # 0.5 >= strictness: granted
     )
-    stats, trace = run(p, [(0.0, fake_customer())], [fake_employee("e0")], rngs)
+    stats, trace = run(p, [(0.0, c)], [fake_employee("e0")], rngs)
     factor = tarp(0.95, 0.70, 0.46, adequacy=0.7, delay=5.0)
+    base = experience(0.0, False)  # not resolved at the first contact: the answer comes by callback
     assert_trace(
         trace,
         [
             (0.0, "arrive", 0, None),
             (0.0, "start", 0, "e0"),
             (3.0, "escalate", 0, None),
+            (3.0, "depart", 0, base),
             (8.0, "approve", 0, 5.0),
-            (8.0, "depart", 0, experience(0.0, factor=factor)),
+            (8.0, "episode_end", 0, 5.0),
         ],
     )
+    assert c.satisfaction == pytest.approx(sat_after(base, factor))
+    assert c.pending_repeats == 0  # the customer waits for the callback
     # Service includes the exception's extra time; claim log-normal around the median.
     assert rngs["service"].calls[0] == ("gamma", (1.0, 11.0))
     assert ("lognormal", (pytest.approx(math.log(15.0)), 1.0)) in rngs["exceptions"].calls
     assert rngs["approvals"].calls[:2] == [("exponential", (5.0,)), ("gamma", (1.0, 4.0))]
-    assert (stats.exceptions, stats.escalations, stats.grants) == (1, 1, 1)
-    assert stats.approval_waits_min == [5.0]
+    assert (stats.exceptions, stats.escalations, stats.grants, stats.resolved) == (1, 1, 1, 0)
+    assert stats.approval_waits_min == [5.0] and stats.episodes_min == [5.0]
     assert stats.manager_min == 3.0
     assert stats.recovery_usd == pytest.approx(0.7 * 20.0)
     assert stats.abuse_usd == 0.0 and stats.breaches == 0
+
+
+def test_a_slow_manager_does_not_hold_the_frontline(fake_employee, fake_customer, make_streams) -> None:
+    """A manager who answers after 4 hours slows the recovery (and costs loyalty), not the queue: the next
+    customer is served as soon as the employee has taken the case."""
+    p = replace(BASE, problem_share=0.5, manager_response_min=240.0, chase_after_min=120.0)
+    c0, c1 = fake_customer(), fake_customer()
+    rngs = make_streams(
+        service={"gamma": [3.0, 3.0], "random": [RESOLVE, RESOLVE]},
+        exceptions={"random": [0.0, 0.0, 0.99], "lognormal": [20.0]},  # the second has no problem
+        approvals={"exponential": [240.0], "gamma": [3.0], "random": [0.5]},
+    )
+    stats, trace = run(p, [(0.0, c0), (1.0, c1)], [fake_employee("e0")], rngs)
+    starts = [(t, cid) for t, ev, cid, _ in trace if ev == "start"]
+    assert starts == [(0.0, 0), (3.0, 1)]  # contact 1 waits 2 min, not 4 hours
+    assert [(t, ev, d) for t, ev, _, d in trace if ev in ("approve", "episode_end")] == [
+        (246.0, "approve", 243.0),
+        (246.0, "episode_end", 243.0),
+    ]
+    assert c0.pending_repeats == mech.chases(243.0, 120.0) == 2  # the customer chased it twice
+    assert stats.chases == 2
+    slow = tarp(0.95, 0.70, 0.46, adequacy=0.7, delay=243.0)
+    assert slow < tarp(0.95, 0.70, 0.46, adequacy=0.7, delay=5.0)
+    assert c0.satisfaction == pytest.approx(sat_after(experience(0.0, False), slow))
+
 
 
 def test_exception_under_approval_denied(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0)
     c = fake_customer()
     rngs = make_streams(
-        service={"gamma": [3.0], "random": [RESOLVE]},  # drawn, but a denied claim is unresolved
+        service={"gamma": [3.0], "random": [RESOLVE]},  # drawn, but the case waits for the manager
         exceptions=voiced(20.0),
         approvals={
             "exponential": [2.0],
             "gamma": [3.0],
             "random": [0.1],
         },  # 0.1 < strictness: denied
-        arrivals={"random": [0.5]},  # repeat tomorrow
+        arrivals={"random": [0.5]},  # the refused customer calls back tomorrow
     )
     stats, trace = run(p, [(0.0, c)], [fake_employee("e0")], rngs)
-    assert trace[-2:] == [
+    assert trace[-3:] == [
+        (3.0, "depart", 0, pytest.approx(experience(0.0, False))),
         (8.0, "deny", 0, 5.0),
-        (8.0, "depart", 0, pytest.approx(experience(0.0, False, factor=0.46))),
+        (8.0, "episode_end", 0, 5.0),
     ]
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0, False), 0.46))
     assert (stats.exceptions, stats.escalations, stats.grants, stats.resolved) == (1, 1, 0, 0)
     assert stats.recovery_usd == 0.0
     assert c.pending_repeats == 1
+
 
 
 def test_approvals_queue_for_the_manager(fake_employee, fake_customer, make_streams) -> None:
@@ -418,10 +457,11 @@ def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_cust
     """An employee of full judgement grants what the policy allows, at once (soft skill 1, fit 1, engagement 0:
     judgement 0.5 + 2.5 x (0.7 - 0.5) = 1, courtesy 0.5 as the default employee's)."""
     p = replace(BASE, problem_share=1.0, guidelines=True)
+    c = fake_customer()
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
     judge = fake_employee("e0")
     judge.soft, judge.fit, judge.engagement = 1.0, 1.0, 0.0
-    stats, trace = run(p, [(0.0, fake_customer())], [judge], rngs)
+    stats, trace = run(p, [(0.0, c)], [judge], rngs)
     factor = tarp(0.95, 0.70, 0.46, adequacy=0.7, delay=0.0)
     assert_trace(
         trace,
@@ -429,9 +469,11 @@ def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_cust
             (0.0, "arrive", 0, None),
             (0.0, "start", 0, "e0"),
             (3.0, "grant", 0, 20.0),
-            (3.0, "depart", 0, experience(0.0, factor=factor)),
+            (3.0, "depart", 0, experience(0.0)),
+            (3.0, "episode_end", 0, 0.0),
         ],
     )
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0), factor))
     assert (stats.exceptions, stats.escalations, stats.grants) == (1, 0, 1)
     assert stats.approval_waits_min == [] and stats.manager_min == 0.0
     assert stats.recovery_usd == pytest.approx(14.0)
@@ -439,32 +481,73 @@ def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_cust
     assert rngs["service"].calls[0] == ("gamma", (1.0, pytest.approx(11.0)))
 
 
+def test_a_granted_recovery_is_fulfilled_by_the_back_office(fake_employee, fake_customer, make_streams) -> None:
+    """A remedy the back office must carry out waits for it (fulfilment delay, then a worker); a failed
+    fulfilment is redone; the episode ends when the remedy is received."""
+    p = replace(
+        BASE, problem_share=1.0, guidelines=True, fulfilment_share=1.0, fulfilment_delay_mean_min=60.0
+    )
+    c = fake_customer()
+    rngs = make_streams(
+        service={"gamma": [3.0], "random": [RESOLVE]},
+        exceptions=voiced(20.0),
+        # needs fulfilment; 1st pass: wait 60, work 10, fails (0.1 < 0.19); 2nd: wait 30, work 10, works.
+        handoffs={"random": [0.0, 0.1, 0.5], "exponential": [60.0, 30.0], "gamma": [10.0, 10.0]},
+    )
+    stats, trace = run(p, [(0.0, c)], [fake_employee("e0")], rngs, back=[fake_employee("b0")])
+    assert [(t, ev) for t, ev, _, _ in trace if ev.startswith(("fulfil", "episode"))] == [
+        (3.0, "fulfil"),
+        (73.0, "fulfil_fail"),
+        (73.0, "fulfil"),
+        (113.0, "episode_end"),
+    ]
+    assert (stats.fulfilments, stats.handoff_failures, stats.handoffs) == (2, 1, 0)
+    assert stats.episodes_min == [110.0]
+    assert rngs["handoffs"].calls[1] == ("exponential", (60.0,))
+
+
+
 def test_a_middling_judge_gives_more_fixes_less_and_takes_longer(fake_employee, fake_customer, make_streams) -> None:
     """Judgement 0.5 (soft skill, fit and engagement 0.5): the grant is 1 + overgrant x 0.5 times the policy's
     (14 x 1.4 = 19.6 USD), the remedy fits half as well (adequacy 0.7 x 0.5) and the decision takes 1.5 times
     the exception time (Bowen & Lawler's costs of empowerment)."""
     p = replace(BASE, problem_share=1.0, guidelines=True, overgrant=0.8)
+    c = fake_customer()
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
-    stats, trace = run(p, [(0.0, fake_customer())], [fake_employee("e0")], rngs)
+    stats, trace = run(p, [(0.0, c)], [fake_employee("e0")], rngs)
     factor = tarp(0.95, 0.70, 0.46, adequacy=0.35, delay=0.0)
-    assert trace[-1][3] == pytest.approx(experience(0.0, factor=factor))
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0), factor))
     assert stats.recovery_usd == pytest.approx(19.6)
     assert rngs["service"].calls[0] == ("gamma", (1.0, pytest.approx(5.0 + 1.5 * 6.0)))
 
 
+def test_guideline_competence_scales_judgement_on_the_spot(fake_employee, fake_customer, make_streams) -> None:
+    """A full judge without guideline competence (0, weight 0.5) decides as a middling one: judgement 0.5."""
+    p = replace(BASE, problem_share=1.0, guidelines=True, overgrant=0.8, competence=0.0, competence_weight=0.5)
+    rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
+    judge = fake_employee("e0")
+    judge.soft, judge.fit, judge.engagement = 1.0, 1.0, 0.0
+    stats, _ = run(p, [(0.0, fake_customer())], [judge], rngs)
+    assert stats.recovery_usd == pytest.approx(19.6)
+    assert rngs["service"].calls[0] == ("gamma", (1.0, pytest.approx(5.0 + 1.5 * 6.0)))
+
+
+
 def test_claim_above_the_discretion_limit_escalates(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0, guidelines=True, discretion_limit_usd=100.0)
+    c = fake_customer()
     rngs = make_streams(
         service={"gamma": [3.0], "random": [RESOLVE]},
         exceptions=voiced(150.0),
         approvals={"exponential": [2.0], "gamma": [3.0], "random": [0.5]},
     )
-    stats, trace = run(p, [(0.0, fake_customer())], [fake_employee("e0")], rngs)
+    stats, trace = run(p, [(0.0, c)], [fake_employee("e0")], rngs)
     factor = tarp(0.82, 0.54, 0.19, adequacy=0.7, delay=5.0)  # a large problem (claim > 100)
-    assert [ev for _, ev, _, _ in trace] == ["arrive", "start", "escalate", "approve", "depart"]
-    assert trace[-1][3] == pytest.approx(experience(0.0, factor=factor))
+    assert [ev for _, ev, _, _ in trace] == ["arrive", "start", "escalate", "depart", "approve", "episode_end"]
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0, False), factor))
     assert (stats.escalations, stats.grants) == (1, 1)
     assert stats.recovery_usd == pytest.approx(105.0)
+
 
 
 def test_gate_share_regates_guideline_decisions(fake_employee, fake_customer, make_streams) -> None:
@@ -496,7 +579,8 @@ def test_abusive_claim_refused_by_the_employee(fake_employee, fake_customer, mak
         0,
     )
     assert stats.abuse_usd == 0.0 and stats.recovery_usd == 0.0
-    assert trace[3][3] == pytest.approx(experience(0.0, False, factor=0.46))
+    assert trace[3][3] == pytest.approx(experience(0.0, False))
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0, False), 0.46))
 
 
 def test_abusive_claim_granted_is_abuse(fake_employee, fake_customer, make_streams) -> None:
@@ -520,7 +604,7 @@ def test_abusive_claim_detected_by_the_manager(fake_employee, fake_customer, mak
         arrivals={"random": [0.9]},
     )
     stats, trace = run(p, [(0.0, fake_customer(segment=OPPORTUNIST))], [fake_employee()], rngs)
-    assert trace[3] == (5.0, "deny", 0, 2.0)
+    assert trace[4] == (5.0, "deny", 0, 2.0)
     assert (stats.abusive_claims, stats.abusive_granted, stats.escalations) == (1, 0, 1)
 
 
@@ -534,7 +618,7 @@ def test_opportunist_without_a_claim_may_still_have_a_problem(fake_employee, fak
     )
     stats, trace = run(p, [(0.0, c)], [fake_employee()], rngs)
     assert stats.exceptions == 0
-    assert trace[-1][3] == pytest.approx(experience(0.0, factor=0.37))  # unvoiced small problem
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0), 0.37))  # unvoiced small problem
 
 
 def test_unvoiced_large_problem_uses_the_large_problem_figures(fake_employee, fake_customer, make_streams) -> None:
@@ -544,9 +628,10 @@ def test_unvoiced_large_problem_uses_the_large_problem_figures(fake_employee, fa
         service={"gamma": [3.0], "random": [RESOLVE]},
         exceptions={"random": [0.0, 0.9], "lognormal": [500.0]},  # a 500 USD problem, not voiced
     )
-    stats, trace = run(p, [(0.0, fake_customer())], [fake_employee()], rngs)
+    c = fake_customer()
+    stats, trace = run(p, [(0.0, c)], [fake_employee()], rngs)
     assert stats.exceptions == 0
-    assert trace[-1][3] == pytest.approx(experience(0.0, factor=0.09))
+    assert c.satisfaction == pytest.approx(sat_after(experience(0.0), 0.09))
 
 
 @pytest.mark.parametrize("guidelines", [True, False])
@@ -556,8 +641,9 @@ def test_regulated_breach_is_counted(guidelines, fake_employee, fake_customer, m
         problem_share=1.0,
         guidelines=guidelines,
         regulated=True,
-        breach_p_discretion=0.3,
-        breach_p_gated=0.03,
+        breach_probability_max=1.0,
+        breach_reference_usd=1e-9,  # a grant of 14 USD is of full size: risk 1 x (1.5 - 0.5) on the spot,
+        gated_factor=0.1,  # 1 x (1.5 - 0.8) x 0.1 = 0.07 approved
     )
     approvals = {"random": [0.01]} if guidelines else {"exponential": [1.0], "gamma": [1.0], "random": [0.5, 0.01]}
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0), approvals=approvals)
@@ -569,7 +655,7 @@ def test_regulated_breach_is_counted(guidelines, fake_employee, fake_customer, m
 
 
 def test_unregulated_grants_draw_no_breach(fake_employee, fake_customer, make_streams) -> None:
-    p = replace(BASE, problem_share=1.0, guidelines=True, breach_p_discretion=0.9)
+    p = replace(BASE, problem_share=1.0, guidelines=True, breach_probability_max=0.9)
     rngs = make_streams(service={"gamma": [3.0], "random": [RESOLVE]}, exceptions=voiced(20.0))
     stats, _ = run(p, [(0.0, fake_customer())], [fake_employee()], rngs)  # no approvals draw scripted
     assert stats.breaches == 0
@@ -585,12 +671,15 @@ def test_day_params_of_a_scenario(tiny_scenario) -> None:
     sp = s.service_philosophy
     assert p.handoff_delay_mean_min == pytest.approx(sp.handoff_delay_min * (1 - 0.7 * sp.internal_orientation))
     assert p.handoff_failure_p == pytest.approx(sp.handoff_failure * (1 - 0.8 * sp.internal_orientation))
-    assert not s.compliance.regulated and p.breach_p_discretion == p.breach_p_gated == 0.0
-    reg = s.model_copy(update={"compliance": s.compliance.model_copy(update={"regulated": True})})
-    pr = day_params(reg)
-    co, lim = reg.compliance, reg.empowerment.discretion_limit_usd
-    assert pr.breach_p_discretion == pytest.approx(co.breach_probability * lim / (lim + co.reference_limit_usd))
-    assert pr.breach_p_gated == pytest.approx(co.breach_probability * co.gated_factor)  # not tied to the limit
+    co = s.compliance
+    assert not p.regulated and p.breach_probability_max == co.breach_probability
+    assert (p.breach_reference_usd, p.gated_factor) == (co.reference_limit_usd, co.gated_factor)
+    assert p.manager_judgement == s.managers.judgement and p.price_premium == s.pricing.price_premium
+    # Today's stocks: the relationships hand-offs get, guideline competence, the premium charged.
+    q = day_params(s, relationships=1.0, competence=0.25, premium=0.05)
+    assert q.handoff_delay_mean_min == pytest.approx(sp.handoff_delay_min * 0.3)
+    assert q.fulfilment_delay_mean_min == pytest.approx(s.recovery.fulfilment_delay_min * 0.3)
+    assert (q.competence, q.price_premium) == (0.25, 0.05)
 
 
 # --------------------------------------------------------------------------
@@ -638,8 +727,14 @@ def days(draw):
         large_claim_usd=draw(st.floats(0.0, 300.0)),
         speed_scale_min=draw(st.floats(0.1, 60.0)),
         regulated=draw(st.booleans()),
-        breach_p_discretion=draw(share),
-        breach_p_gated=draw(share),
+        breach_probability_max=draw(share),
+        fulfilment_share=draw(share),
+        fulfilment_delay_mean_min=draw(st.floats(0.0, 600.0)),
+        chase_after_min=draw(st.floats(1.0, 600.0)),
+        problem_rate=draw(share),
+        competence=draw(share),
+        competence_weight=draw(share),
+        abuser_claim_share=draw(share),
     )
     n_front = draw(st.integers(1, 4))
     n_back = draw(st.integers(0, 2))
@@ -696,7 +791,12 @@ def test_service_day_invariants(case, fake_employee, fake_customer) -> None:
     assert s.abusive_granted <= s.abusive_claims <= s.exceptions
     assert s.abusive_granted <= s.grants
     assert s.breaches <= s.grants
-    assert s.handoff_failures <= s.handoffs <= (1 + MAX_REWORKS) * s.served
+    assert s.handoffs <= (1 + MAX_REWORKS) * s.served
+    assert s.fulfilments <= (1 + MAX_REWORKS) * s.grants
+    assert s.handoff_failures <= s.handoffs + s.fulfilments  # hand-offs and fulfilments that were redone
+    # Every voiced problem (and refused abusive claim) is one episode, ended by the end of the run.
+    assert len(s.episodes_min) <= s.exceptions and all(x >= 0.0 for x in s.episodes_min)
+    assert s.chases <= mech.MAX_CHASES * len(s.episodes_min)
     assert s.recovery_usd >= 0.0 and s.abuse_usd >= 0.0 and s.manager_min >= 0.0
     if not p.regulated:
         assert s.breaches == 0
@@ -705,7 +805,7 @@ def test_service_day_invariants(case, fake_employee, fake_customer) -> None:
     assert all(0.0 <= c.satisfaction <= 1.0 for c in pool)
     assert all(c.expected_wait_min >= 0.0 and c.pending_repeats >= 0 for c in pool)
     assert all(e.busy_min >= 0.0 for e in front + back)
-    assert all(e.busy_min <= s.end_min + 1e-9 for e in front + back)
+    assert all(e.busy_min <= s.end_min + 1e-9 for e in front)  # the back office may fulfil after closing
     assert sum(e.served for e in front) == s.served
     assert sum(e.experience_sum for e in front) == pytest.approx(s.experience_sum)
     assert 0.0 <= s.experience_sum <= s.served
@@ -719,7 +819,9 @@ def test_service_day_invariants(case, fake_employee, fake_customer) -> None:
     assert count.get("renege", 0) == s.abandoned
     assert count.get("escalate", 0) == s.escalations
     assert count.get("approve", 0) + count.get("grant", 0) == s.grants
-    assert count.get("handoff", 0) == s.handoffs and count.get("handoff_fail", 0) == s.handoff_failures
+    assert count.get("handoff", 0) == s.handoffs and count.get("fulfil", 0) == s.fulfilments
+    assert count.get("handoff_fail", 0) + count.get("fulfil_fail", 0) == s.handoff_failures
+    assert count.get("episode_end", 0) == len(s.episodes_min)
     assert count.get("breach", 0) == s.breaches
     assert [t for t, *_ in trace] == sorted(t for t, *_ in trace)
 

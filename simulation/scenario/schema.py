@@ -80,6 +80,7 @@ class Customers(Section):
     sensitivity_regular: float = P(0.3, 0.0, 1.0, "index [0,1]", "Price sensitivity of regular customers.")
     sensitivity_price_sensitive: float = P(1.0, 0.0, 1.0, "index [0,1]", "Price sensitivity of price-sensitive customers.")
     sensitivity_opportunist: float = P(0.6, 0.0, 1.0, "index [0,1]", "Price sensitivity of opportunists.")
+    abuser_share: float = P(0.1, 0.0, 1.0, "share of opportunists", "Share of opportunists who are serial abusers: they claim far more often and for more (demand.abuser_claim_share, recovery.abuser_claim_multiplier) and, once they have met the discretion limit, keep their claims just under it.")
 
 
 class Demand(Section):
@@ -87,14 +88,15 @@ class Demand(Section):
 
     problem_share: float = P(0.12, 0.0, 1.0, "share of contacts", "Share of contacts by genuine customers that involve a problem (a failed product or service).")
     complaint_share: float = P(0.5, 0.0, 1.0, "share of problems", "Share of problems the customer voices to the frontline, making an exception (about half, Goodman 2005); unvoiced problems hurt without a chance of recovery.")
-    opportunist_claim_share: float = P(0.07, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
+    opportunist_claim_share: float = P(0.055, 0.0, 1.0, "share of contacts", "Share of an opportunist's contacts that carry an abusive claim (an exception).")
+    abuser_claim_share: float = P(0.2, 0.0, 1.0, "share of contacts", "Share of a serial abuser's contacts that carry an abusive claim.")
     repeat_contact_share: float = P(0.5, 0.0, 1.0, "share of unresolved contacts", "Share of unresolved or abandoned contacts that come back the next day (failure demand).")
 
 
 class Service(Section):
     """The frontline service encounter."""
 
-    handle_time_min: float = P(5.0, 0.1, 120.0, "min", "Mean handle time of a routine contact by a fully productive employee of average skill (3-6 min in contact centres).")
+    handle_time_min: float = P(6.1, 0.1, 120.0, "min", "Mean handle time of a routine contact by a fully productive employee of average skill (3-6 min in contact centres).")
     time_cv: float = P(1.0, 0.05, 3.0, "coefficient of variation", "Variability of handle times (gamma distributed; 1 = exponential).")
     exception_time_min: float = P(6.0, 0.0, 240.0, "min", "Extra frontline time to handle an exception (listen, decide, document).")
     data_access: float = P(0.5, 0.0, 1.0, "index [0,1]", "Frontline access to customer data: 1 cuts handle time by 20 % and raises resolution.")
@@ -113,6 +115,7 @@ class ServicePhilosophy(Section):
     handoff_failure: float = P(0.25, 0.0, 0.95, "probability", "Probability a hand-off fails (rework) at zero internal orientation; falls by up to 80 % with orientation.")
     transfer_penalty: float = P(0.12, 0.0, 1.0, "share of experience", "Experience lost per failed hand-off (a transfer costs about 12 % in satisfaction, SQM).")
     coordination_share: float = P(0.06, 0.0, 0.5, "share of paid time", "Paid time every employee spends on coordination and relationships along the chain at internal orientation 1 (scaled by orientation): it comes off the time available for work, on top of shrinkage (Gittell 2001: relational coordination takes meetings and shared time).")
+    relationship_days: float = P(270.0, 1.0, 3650.0, "days", "Time constant with which relationships along the chain (the internal orientation hand-offs and fulfilment actually get) follow the policy's internal_orientation: improvement half-lives across functions are longer than 6-12 months (Schneiderman 1988; Sterman, Repenning & Kofman 1997).")
 
 
 class Empowerment(Section):
@@ -126,6 +129,8 @@ class Empowerment(Section):
     overgrant: float = P(0.8, 0.0, 5.0, "share of the grant", "Extra money an employee without judgement gives on the spot: a grant is generosity x claim x (1 + overgrant x (1 - judgement)); judgement comes from soft skill, culture fit and engagement.")
     decision_strain: float = P(1.0, 0.0, 1.0, "stress drive at full discretion and no judgement", "Stress drive of having to decide on the spot without the judgement to do it (role stress, Rizzo, House & Lirtzman 1970): strain = this x discretion x (1 - judgement), added to overload.")
     training_hours_per_hire: float = P(16.0, 0.0, 400.0, "h/hire", "Onboarding in the guidelines (cases, limits) for each hire, at full discretion (scaled by the discretion the guidelines give; none under approval gating): a cost of empowerment, counted as training hours; the judgement to use discretion comes from soft skill, fit and engagement.")
+    competence_days: float = P(180.0, 1.0, 3650.0, "days", "Time constant with which guideline competence (judgement in using discretion, built by practice and coaching) follows the policy: toward 1 under guidelines, toward 0 without practice; consistent coaching shortens it (x 1 / (0.5 + consistency)).")
+    competence_weight: float = P(0.5, 0.0, 1.0, "share of judgement", "Share of an employee's judgement on the spot that needs guideline competence: judgement x (1 - weight x (1 - competence)).")
 
 
 class Recovery(Section):
@@ -136,7 +141,11 @@ class Recovery(Section):
     abusive_claim_median_usd: float = P(25.0, 0.0, 100000.0, "USD/claim", "Median value of an abusive claim (log-normal, same shape).")
     generosity: float = P(0.7, 0.0, 1.0, "share of claim", "Returns/recovery policy: share of a claim's value granted when it is granted ('we take back anything' = 1).")
     large_claim_usd: float = P(100.0, 0.0, 1_000_000.0, "USD", "Claims above this value are large problems (TARP: loyalty after a large problem is 9/19/54/82 % instead of 37/46/70/95 %).")
-    speed_scale_min: float = P(10.0, 0.1, 1440.0, "min", "Delay over which the value of a quick recovery decays (TARP: resolved quickly keeps 95 %, resolved slowly 70 %).")
+    speed_scale_min: float = P(480.0, 0.1, 20000.0, "min", "Length of a recovery episode (from the complaint to the remedy received, business minutes) over which the value of a quick recovery decays as exp(-length/scale) (TARP: resolved quickly keeps 95 % of customers with a small problem, resolved slowly 70 %); a business day.")
+    fulfilment_share: float = P(0.5, 0.0, 1.0, "share of granted recoveries", "Share of granted genuine recoveries that the back office must fulfil (a refund posted, a replacement shipped, a record changed); the rest are handed over on the spot.")
+    fulfilment_delay_min: float = P(480.0, 0.0, 20000.0, "min", "Mean wait (business minutes, exponential) before the back office picks up a fulfilment at zero internal orientation; up to 70 % shorter with the relationships along the chain (as hand-offs).")
+    chase_after_min: float = P(480.0, 1.0, 20000.0, "min", "Time without news after which a customer with an open recovery chases it: one repeat contact per interval (at most 3), failure demand.")
+    abuser_claim_multiplier: float = P(4.0, 1.0, 100.0, "ratio", "Serial abusers' claims are this many times an opportunist's (the heavy tail of return abuse: a few abusers take most of the money).")
 
 
 class Compliance(Section):
@@ -146,17 +155,22 @@ class Compliance(Section):
     breach_penalty_usd: float = P(10000.0, 0.0, 2_200_000.0, "USD/breach", "Penalty per breach (HIPAA: about 145 to 73,000 USD per violation).")
     breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Largest probability that one discretionary grant breaches compliance; the actual probability grows with the discretion limit and is half this at reference_limit_usd. Manager-approved grants breach with this times gated_factor.")
     reference_limit_usd: float = P(250.0, 1.0, 1_000_000.0, "USD", "Discretion limit at which the breach probability is half its maximum.")
-    gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "Breach probability of a manager-approved grant as a share of breach_probability (the maximum discretionary risk).")
+    gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "A manager's review multiplies the breach risk of the same decision by this factor (on top of the manager's judgement): an approval never makes a decision riskier.")
+    detection_probability: float = P(0.3, 0.0, 1.0, "share of breaches", "Share of breaches that audits, complaints or regulators ever find (most privacy breaches are never reported).")
+    detection_lag_days: float = P(365.0, 0.0, 3650.0, "days", "Mean time (exponential) from a breach to its detection and fine (HHS OCR investigations take a year or more).")
+    annual_cap_usd: float = P(2_000_000.0, 0.0, 100_000_000.0, "USD/yr", "Cap on the penalties of one provision in one calendar year (HIPAA: about 2.1 M USD per provision a year, 2024); the model's breaches fall under one provision.")
+    reputation_hit: float = P(0.02, 0.0, 1.0, "satisfaction [0,1]", "Drop in the firm's reputation (the smoothed satisfaction prospects hear of) for each detected breach made public.")
 
 
 class Managers(Section):
     """Managers' approval work."""
 
     approval_time_min: float = P(4.0, 0.1, 240.0, "min/case", "Manager time to review one exception.")
-    response_delay_min: float = P(5.0, 0.0, 1440.0, "min", "Mean delay before a manager attends to an approval request (finishing other work, walking over).")
+    response_delay_min: float = P(30.0, 0.0, 2880.0, "min", "Mean delay (exponential) before a manager attends to an approval request. Approval is asynchronous: the frontline takes the case and moves on, the manager decides and calls the customer back, so the delay slows the recovery, not the queue.")
     availability: float = P(0.5, 0.05, 1.0, "share of managers", "Share of managers available for approvals at any time (the rest is in meetings, planning, coaching).")
     strictness: float = P(0.2, 0.0, 1.0, "probability", "Probability a manager denies a genuine claim.")
     detection: float = P(0.6, 0.0, 1.0, "probability", "Probability a manager recognises and denies an abusive claim.")
+    judgement: float = P(0.8, 0.0, 1.0, "index [0,1]", "A manager's judgement in a regulated decision: an approval takes the better of the manager's and the employee's judgement, which lowers the breach risk of the same case.")
 
 
 class Leadership(Section):
@@ -166,6 +180,7 @@ class Leadership(Section):
     consistency_sd: float = P(0.25, 0.0, 0.5, "index [0,1]", "Spread of consistency between managers.")
     integrity_weight: float = P(0.8, 0.0, 1.0, "share per unit of gap", "How much of the leaders' example is lost per unit by which the values they preach (consistency) exceed the discretion employees have (behavioural integrity, Simons 2002): perceived consistency = consistency x (1 - weight x max(consistency - discretion, 0)).")
     coaching_hours_per_employee_year: float = P(40.0, 0.0, 1000.0, "manager h/employee/yr", "Managers' time spent coaching and modelling the values, per employee and year, at consistency 1 (scaled by the managers' mean consistency): about an hour a week one to one; bought as extra managers' hours (Gittell 2001: Southwest's narrow spans of supervision).")
+    belief_lag_days: float = P(180.0, 0.0, 3650.0, "days", "Time constant with which employees' belief in their manager's example follows what the manager does: a new message is believed only after months of consistent behaviour (Sterman, Repenning & Kofman 1997; 0 = at once).")
 
 
 class Hiring(Section):
@@ -247,6 +262,7 @@ class Loyalty(Section):
     """Satisfaction, churn and word of mouth."""
 
     satisfaction_rate: float = P(0.15, 0.0, 1.0, "share per encounter", "How far one encounter moves satisfaction toward its experience score.")
+    problem_rate: float = P(0.3, 0.0, 1.0, "share per problem", "How far a problem moves satisfaction toward its outcome when its episode ends (the TARP outcome: never voiced, voiced and not resolved, resolved, resolved quickly; small or large): a problem weighs about two ordinary encounters (bad is stronger than good, Baumeister et al. 2001).")
     churn_per_year: float = P(0.12, 0.0, 5.0, "churn/customer/yr", "Annual churn hazard at the reference satisfaction when the price is what the customer's experience is worth to them (banks about 10 %, telecom 10-20 %, retail 24 %); a price below that lowers it, above raises it (loyalty.price_elasticity).")
     reference_satisfaction: float = P(0.8, 0.0, 1.0, "satisfaction [0,1]", "Satisfaction at which the churn hazard equals churn_per_year.")
     churn_slope: float = P(6.0, 0.0, 30.0, "log-hazard per satisfaction unit", "How steeply churn falls with satisfaction.")
@@ -313,6 +329,22 @@ class Erosion(Section):
     recovery_days: float = P(1095.0, 1.0, 36500.0, "days", "Time constant with which an eroded standard recovers once pressure eases (slow: erosion is sticky).")
 
 
+class Measures(Section):
+    """What the firm manages to: inside-out (handle time, cost per contact) or outside-in (resolution, satisfaction)."""
+
+    inside_out: float = P(0.5, 0.0, 1.0, "index [0,1]", "Weight of inside-out measures (average handle time, cost per contact) in what managers track and reward; the rest is outside-in (first-contact resolution, satisfaction). Managing to handle time adds pressure to cut corners: faster contacts, lower resolution, more failure demand (Seddon 2003).")
+    corner_cut: float = P(0.12, 0.0, 0.5, "share of time", "Time per contact cut at inside_out 1: the time factor is multiplied by 1 - corner_cut x inside_out (resolution falls with it through erosion.quality_elasticity).")
+    outside_in_cost_usd_per_seat_year: float = P(250.0, 0.0, 100000.0, "USD/frontline employee/yr", "Cost of measuring outside-in (customer surveys, resolution tracking, case reviews) per frontline seat at inside_out 0 (scaled by 1 - inside_out), booked as systems spend.")
+
+
+class Change(Section):
+    """The up-front programme of a policy switch (training days, fees, lost capacity)."""
+
+    programme_days: float = P(3.0, 0.0, 60.0, "days/employee", "Training days per employee for a full change of course (scaled by the size of the change: the moves in discretion, internal orientation, leadership consistency and soft-skill share, capped at 1); spread over window_days, off the floor.")
+    programme_usd_per_employee: float = P(1500.0, 0.0, 100000.0, "USD/employee", "Fees, facilitators and materials of a full change programme per employee (scaled as programme_days), booked on the switch day.")
+    window_days: float = P(90.0, 1.0, 730.0, "days", "Days over which the programme's training days are taken after the switch.")
+
+
 class Scale(Section):
     """A growing firm drifts toward control."""
 
@@ -351,6 +383,8 @@ class Scenario(BaseModel):
     marketing: Marketing = Marketing()
     budget: Budget = Budget()
     erosion: Erosion = Erosion()
+    measures: Measures = Measures()
+    change: Change = Change()
     scale: Scale = Scale()
 
     @model_validator(mode="after")

@@ -22,6 +22,8 @@ class Customer(mesa.Agent):
         tenure_days: days since the customer joined.
         pending_repeats: unresolved contacts that come back tomorrow (failure demand).
         referred: whether the customer came through a referral.
+        abuser: a serial abuser (an opportunist who claims often and for much).
+        learned_limit: a serial abuser who has met the discretion limit (and keeps claims under it).
     """
 
     def __init__(
@@ -32,6 +34,7 @@ class Customer(mesa.Agent):
         propensity: float,
         sensitivity: float,
         referred: bool = False,
+        abuser: bool = False,
     ):
         super().__init__(model)
         self.segment = segment
@@ -42,6 +45,8 @@ class Customer(mesa.Agent):
         self.tenure_days = 0
         self.pending_repeats = 0
         self.referred = referred
+        self.abuser = abuser
+        self.learned_limit = False
 
 
 class Employee(mesa.Agent):
@@ -101,9 +106,11 @@ class Manager(mesa.Agent):
 
     Attributes:
         consistency: how consistently this manager models the firm's values, in [0, 1].
+        belief: how far the manager's reports believe the example (perceived consistency, with a lag).
     """
 
-    def __init__(self, model: mesa.Model, consistency: float):
+    def __init__(self, model: mesa.Model, consistency: float, belief: float):
         super().__init__(model)
         self.consistency = consistency
+        self.belief = belief
         self.reports = 0

@@ -112,11 +112,20 @@ class FirmModel(mesa.Model):
         self.prospects = self.initial_prospects
         self.lost = 0.0
         self.reputation = s.customers.initial_satisfaction
+        # Stocks that change only slowly (steady state at the start: the firm has run this way for a while).
+        self.competence = 1.0 if self.guidelines else 0.0  # guideline competence
+        self.relationships = s.service_philosophy.internal_orientation  # along the internal chain
+        self.premium_charged = s.pricing.price_premium
+        self.measures_factor = mech.measures_factor(s.measures.inside_out, s.measures.corner_cut)
+        # Compliance: breaches still to be found (expected number), penalties paid this calendar year.
+        self.undetected = 0.0
+        self.fined_this_year = 0.0
+        self.breaches_detected = 0.0
 
-        self.managers = [
-            Manager(self, mech.clip01(float(init.normal(s.leadership.consistency, s.leadership.consistency_sd))))
-            for _ in range(s.firm.managers)
-        ]
+        self.managers = []
+        for _ in range(s.firm.managers):
+            consistency = mech.clip01(float(init.normal(s.leadership.consistency, s.leadership.consistency_sd)))
+            self.managers.append(Manager(self, consistency, self._perceived(consistency)))
         self.frontline: list[Employee] = []
         self.back_office: list[Employee] = []
         for role, n in ((FRONTLINE, self.planned_frontline), (BACK_OFFICE, self.planned_back_office)):
@@ -149,7 +158,8 @@ class FirmModel(mesa.Model):
         c = self.scenario.customers
         sensitivity = (c.sensitivity_regular, c.sensitivity_price_sensitive, c.sensitivity_opportunist)[segment]
         propensity = c.contacts_per_day * float(rng.gamma(PROPENSITY_SHAPE, 1.0 / PROPENSITY_SHAPE))
-        cust = Customer(self, segment, satisfaction, propensity, sensitivity, referred)
+        abuser = segment == OPPORTUNIST and float(rng.random()) < c.abuser_share
+        cust = Customer(self, segment, satisfaction, propensity, sensitivity, referred, abuser)
         self.customers.append(cust)
         return cust
 
@@ -184,15 +194,23 @@ class FirmModel(mesa.Model):
             self.guidelines, em.discretion_limit_usd, em.autonomy_approval, em.autonomy_guidelines, gate_share
         )
 
+    def _perceived(self, consistency: float) -> float:
+        """What a manager's example is worth to employees who watch it long enough (behavioural integrity)."""
+        ld = self.scenario.leadership
+        return mech.perceived_consistency(consistency, ld.consistency, self.discretion, ld.integrity_weight)
+
+    def _judgement(self, emp: Employee) -> float:
+        """An employee's judgement on the spot: their own, as far as guideline competence makes it usable."""
+        em = self.scenario.empowerment
+        own = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
+        return mech.competent_judgement(own, self.competence, em.competence_weight)
+
     def _engagement_target(self, emp: Employee, mirror: float) -> float:
         s, e = self.scenario, self.scenario.engagement
-        leadership = mech.perceived_consistency(
-            emp.manager.consistency, s.leadership.consistency, self.discretion, s.leadership.integrity_weight
-        )
         return mech.engagement_target(
             e.baseline,
             self.autonomy,
-            leadership,
+            emp.manager.belief,
             s.people_first.level,
             emp.fit,
             mirror,
@@ -287,7 +305,14 @@ class FirmModel(mesa.Model):
     ) -> DayStats:
         """The service day in SimPy (the event trace is kept on ``trace_day``)."""
         s = self.scenario
-        params = day_params(s, time_factor=self.time_factor, gate_share=gate_share)
+        params = day_params(
+            s,
+            time_factor=self.time_factor * self.measures_factor,
+            gate_share=gate_share,
+            relationships=self.relationships,
+            competence=self.competence,
+            premium=self.premium_charged,
+        )
         manager_servers = max(1, round(len(self.managers) * s.managers.availability))
         on_back = [e for e in self.back_office if e.on_duty]
         trace: list | None = [] if self.trace_day == self.day else None
@@ -354,7 +379,7 @@ class FirmModel(mesa.Model):
         s = self.scenario
         lo, pr = s.loyalty, s.pricing
         gap = mech.overcharge(
-            pr.price_premium, cust.satisfaction, pr.wtp_max, pr.wtp_floor_satisfaction, pr.wtp_full_satisfaction
+            self.premium_charged, cust.satisfaction, pr.wtp_max, pr.wtp_floor_satisfaction, pr.wtp_full_satisfaction
         )
         return mech.churn_probability(
             cust.satisfaction,
@@ -393,7 +418,7 @@ class FirmModel(mesa.Model):
         promoters = sum(1 for cu in self.customers if cu.satisfaction >= lo.promoter_threshold)
         detractors = sum(1 for cu in self.customers if cu.satisfaction < lo.detractor_threshold)
         conversion = mech.prospect_conversion(
-            pr.price_premium,
+            self.premium_charged,
             self.reputation,
             mech.mean_sensitivity(
                 c.opportunist_share,
@@ -460,6 +485,8 @@ class FirmModel(mesa.Model):
         if self.budget_cut:
             hours *= 1.0 - s.budget.training_cut
         orientation = s.service_philosophy.internal_orientation
+        for m in self.managers:  # employees come to believe what their manager does, with a lag
+            m.belief = mech.smooth(m.belief, self._perceived(m.consistency), s.leadership.belief_lag_days)
         staff = self.frontline + self.back_office
         noise = rng.normal(0.0, s.engagement.noise_sd, size=len(staff))
         for emp, eps in zip(staff, noise, strict=True):
@@ -467,8 +494,7 @@ class FirmModel(mesa.Model):
                 load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)
                 strain = 0.0
                 if emp.role == FRONTLINE:  # the frontline decides exceptions; the back office does not
-                    judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
-                    strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, judgement)
+                    strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, self._judgement(emp))
                 emp.stress = mech.stress_update(
                     emp.stress, load, strain, s.engagement.stress_days, s.people_first.level
                 )
@@ -574,15 +600,37 @@ class FirmModel(mesa.Model):
             if on_front
             else 0.0
         )
-        # The load at the standard's pace: what occupancy would be without today's corner cutting.
-        demanded = occupancy * self.service_standard / max(self.time_factor, 1e-9)
+        # The load at the standard's pace: what occupancy would be without today's corner cutting (the
+        # measures' cut included).
+        demanded = occupancy * self.service_standard / max(self.time_factor * self.measures_factor, 1e-9)
         self.pressure = mech.smooth(self.pressure, demanded / self.scenario.service.target_occupancy, er.pressure_days)
         practice = mech.time_factor(self.service_standard, self.pressure, er.time_elasticity, er.min_time_factor)
         self.service_standard = mech.standard_update(self.service_standard, practice, er.erosion_days, er.recovery_days)
         self.time_factor = mech.time_factor(
             self.service_standard, self.pressure, er.time_elasticity, er.min_time_factor
         )
+        self._stocks()
         return occupancy
+
+    def _stocks(self) -> None:
+        """The slow stocks: guideline competence, relationships along the chain, the premium charged."""
+        s = self.scenario
+        consistency = float(np.mean([m.consistency for m in self.managers])) if self.managers else 0.0
+        self.competence = mech.competence_update(
+            self.competence, self.guidelines, s.empowerment.competence_days, consistency
+        )
+        self.relationships = mech.smooth(
+            self.relationships, s.service_philosophy.internal_orientation, s.service_philosophy.relationship_days
+        )
+        pr = s.pricing
+        self.premium_charged = mech.charged_premium(
+            self.premium_charged,
+            pr.price_premium,
+            self.reputation,
+            pr.wtp_max,
+            pr.wtp_floor_satisfaction,
+            pr.wtp_full_satisfaction,
+        )
 
     def _ledger(
         self,
@@ -617,28 +665,48 @@ class FirmModel(mesa.Model):
             mech.coaching_hours_per_day(consistency, s.leadership.coaching_hours_per_employee_year, n_staff)
             * mgr_per_hour
         )
+        penalties = self._compliance(stats.breaches)
+        systems = len(self.frontline) * per_day * (
+            s.service.data_access * s.service.data_cost_usd_per_seat_year
+            + (1.0 - s.measures.inside_out) * s.measures.outside_in_cost_usd_per_seat_year
+        )
         costs = {
             "labour": wages_front + wages_back + wages_mgr - manager_time - trainee_time - coordination,
             "training": trainee_time + direct,
             "hiring": hiring_cost,
             "recovery": stats.recovery_usd,
             "abuse": stats.abuse_usd,
-            "compliance": stats.breaches * s.compliance.breach_penalty_usd,
+            "compliance": penalties,
             "manager_time": manager_time,
             "coaching": coaching,
             "coordination": coordination,
-            "systems": len(self.frontline) * s.service.data_access * s.service.data_cost_usd_per_seat_year * per_day,
+            "systems": systems,
             "acquisition": acquisition_cost,
             "wellbeing": n_staff * s.people_first.level * s.people_first.wellbeing_usd_per_employee_year * per_day,
+            "change": 0.0,  # a change programme comes with a policy switch (numba engine)
             "overhead": f.overhead_usd_per_frontline_day * f.frontline,
         }
         costs["total"] = sum(costs[k] for k in COST_CATEGORIES)
         # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
-        price = s.pricing.revenue_per_contact_usd * (1.0 + s.pricing.price_premium)
+        price = s.pricing.revenue_per_contact_usd * (1.0 + self.premium_charged)
         self.revenue_by_segment = [n * price for n in stats.served_fresh_by_segment]
         revenue = (stats.served - stats.served_repeats) * price
         self._budget_rule(revenue, revenue - costs["total"])
         return costs, revenue
+
+    def _compliance(self, breaches: int) -> float:
+        """Today's penalties: a share of breaches is found, after an exponential lag, and fined under an
+        annual cap per provision; sets ``breaches_detected``."""
+        co = self.scenario.compliance
+        if int(self.day // mech.DAYS_PER_YEAR) != int((self.day - 1) // mech.DAYS_PER_YEAR):
+            self.fined_this_year = 0.0  # a new calendar year
+        self.undetected += breaches * co.detection_probability
+        found = self.undetected * mech.detected_share(co.detection_lag_days)
+        self.undetected -= found
+        self.breaches_detected = found
+        fine = mech.capped_penalty(found * co.breach_penalty_usd, self.fined_this_year, co.annual_cap_usd)
+        self.fined_this_year += fine
+        return fine
 
     def _annual_pay(self, role: str) -> float:
         """What the firm pays one employee of a role a year (the market wage times 1 + pay premium)."""
@@ -676,6 +744,8 @@ class FirmModel(mesa.Model):
         detractors = float((sat < lo.detractor_threshold).sum())
         if n:
             self.reputation = mech.smooth(self.reputation, float(sat.mean()), self.scenario.market.reputation_days)
+        # Breaches made public hurt the name (compliance.reputation_hit each).
+        self.reputation = mech.clip01(self.reputation - self.breaches_detected * self.scenario.compliance.reputation_hit)
         staff = self.frontline + self.back_office
         eng = np.fromiter((e.engagement for e in staff), dtype=float, count=len(staff))
         row: dict[str, float] = {
@@ -713,6 +783,10 @@ class FirmModel(mesa.Model):
             "approval_wait_mean_min": float(np.mean(st.approval_waits_min)) if st.approval_waits_min else 0.0,
             "grants": st.grants,
             "breaches": st.breaches,
+            "breaches_detected": self.breaches_detected,
+            "fulfilments": st.fulfilments,
+            "chases": st.chases,
+            "recovery_episode_mean_min": float(np.mean(st.episodes_min)) if st.episodes_min else 0.0,
             "first_contact_resolution": st.resolved / st.served if st.served else 0.0,
             "handoffs": st.handoffs,
             "handoff_failures": st.handoff_failures,
@@ -721,6 +795,10 @@ class FirmModel(mesa.Model):
             "budget_cut": float(self.budget_cut),
             "prospects": self.prospects,
             "reputation": self.reputation,
+            "belief_mean": float(np.mean([e.manager.belief for e in staff])) if staff else 0.0,
+            "competence": self.competence,
+            "relationships": self.relationships,
+            "premium_charged": self.premium_charged,
         }
         for code, seg in enumerate(SEGMENTS):
             row[f"active_{seg}"] = int((segment == code).sum())

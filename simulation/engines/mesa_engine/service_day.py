@@ -12,16 +12,25 @@ customer's contact count and uniform arrival times). Each contact:
    the case while it waits for the internal chain (the bucket brigade); a
    failed hand-off is reworked;
 4. may be an exception (a voiced problem or an abusive claim): under
-   approval gating (or above the discretion limit) it waits for a manager
-   while the employee holds it; under guidelines the employee decides on the
-   spot; grants cost money and, in a regulated domain, risk a breach;
-5. ends with an experience score that moves the customer's satisfaction, and
-   the employee's record of the customers served (the satisfaction mirror).
+   guidelines (up to the discretion limit) the employee decides on the spot;
+   otherwise the employee takes the case and moves on, and a manager decides
+   asynchronously (response delay, then a manager's time) and calls the
+   customer back. Grants cost money and, in a regulated domain, risk a breach
+   (per decision: its size and the decider's judgement; an approval lowers
+   it). A granted recovery may need the back office to fulfil it (a refund
+   posted, a replacement shipped), with its own delay and rework;
+5. ends with an experience score and the employee's record of the customers
+   served (the satisfaction mirror). A voiced problem is a recovery
+   *episode*: the customer's satisfaction moves when the episode ends, toward
+   the encounter's experience times the TARP outcome (resolved quickly,
+   resolved, not resolved; small or large), and a customer left waiting
+   chases the recovery (repeat contacts).
 
 The day is self-contained: it needs duck-typed employee objects (attributes
 ``technical``, ``soft``, ``engagement``, ``productivity``, and counters
 ``busy_min``, ``served``, ``experience_sum``), customers (``segment``,
-``satisfaction``, ``sensitivity``, ``expected_wait_min``, ``pending_repeats``), a
+``satisfaction``, ``sensitivity``, ``expected_wait_min``, ``pending_repeats``,
+``abuser``, ``learned_limit``), a
 :class:`DayParams` and named generators (anything with ``random``,
 ``exponential``, ``gamma``, ``lognormal``), which lets tests script exact
 event traces.
@@ -66,6 +75,8 @@ class DayParams:
     problem_share: float = 0.12
     complaint_share: float = 0.5
     opportunist_claim_share: float = 0.3
+    abuser_claim_share: float = 0.35
+    abuser_claim_multiplier: float = 4.0
     handoff_share: float = 0.2
     backoffice_time_min: float = 6.0
     handoff_delay_mean_min: float = 2.8
@@ -86,9 +97,17 @@ class DayParams:
     generosity: float = 0.7
     large_claim_usd: float = 100.0
     speed_scale_min: float = 10.0
+    fulfilment_share: float = 0.0
+    fulfilment_delay_mean_min: float = 0.0
+    chase_after_min: float = 480.0
+    problem_rate: float = 0.15
+    competence: float = 1.0
+    competence_weight: float = 0.0
     regulated: bool = False
-    breach_p_discretion: float = 0.0
-    breach_p_gated: float = 0.0
+    breach_probability_max: float = 0.0
+    breach_reference_usd: float = 250.0
+    gated_factor: float = 0.1
+    manager_judgement: float = 0.8
     price_premium: float = 0.0
     value_weight: float = 0.5
     wtp_max: float = 0.16
@@ -96,10 +115,20 @@ class DayParams:
     wtp_full_satisfaction: float = 0.9
 
 
-def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -> DayParams:
-    """The service-day parameters of a scenario, given today's firm state."""
-    sp, em, co = s.service_philosophy, s.empowerment, s.compliance
-    p_disc = mech.breach_probability(em.discretion_limit_usd, co.breach_probability, co.reference_limit_usd)
+def day_params(
+    s: Scenario,
+    time_factor: float = 1.0,
+    gate_share: float = 0.0,
+    relationships: float | None = None,
+    competence: float = 1.0,
+    premium: float | None = None,
+) -> DayParams:
+    """The service-day parameters of a scenario, given today's firm state: the time factor (corner cutting),
+    the share of guideline decisions re-gated, the relationships along the chain (the internal orientation
+    hand-offs actually get; the policy's when ``None``), guideline competence and the premium charged (the
+    policy's when ``None``)."""
+    sp, em, co, rc = s.service_philosophy, s.empowerment, s.compliance, s.recovery
+    orientation = sp.internal_orientation if relationships is None else relationships
     return DayParams(
         handle_time_min=s.service.handle_time_min,
         time_cv=s.service.time_cv,
@@ -116,10 +145,12 @@ def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -
         problem_share=s.demand.problem_share,
         complaint_share=s.demand.complaint_share,
         opportunist_claim_share=s.demand.opportunist_claim_share,
+        abuser_claim_share=s.demand.abuser_claim_share,
+        abuser_claim_multiplier=rc.abuser_claim_multiplier,
         handoff_share=sp.handoff_share,
         backoffice_time_min=sp.backoffice_time_min,
-        handoff_delay_mean_min=mech.handoff_delay_mean(sp.handoff_delay_min, sp.internal_orientation),
-        handoff_failure_p=mech.handoff_failure_probability(sp.handoff_failure, sp.internal_orientation),
+        handoff_delay_mean_min=mech.handoff_delay_mean(sp.handoff_delay_min, orientation),
+        handoff_failure_p=mech.handoff_failure_probability(sp.handoff_failure, orientation),
         transfer_penalty=sp.transfer_penalty,
         guidelines=em.mode == "guidelines",
         discretion_limit_usd=em.discretion_limit_usd,
@@ -135,11 +166,19 @@ def day_params(s: Scenario, time_factor: float = 1.0, gate_share: float = 0.0) -
         abusive_claim_median_usd=s.recovery.abusive_claim_median_usd,
         generosity=s.recovery.generosity,
         large_claim_usd=s.recovery.large_claim_usd,
-        speed_scale_min=s.recovery.speed_scale_min,
-        regulated=s.compliance.regulated,
-        breach_p_discretion=p_disc if co.regulated else 0.0,
-        breach_p_gated=co.breach_probability * co.gated_factor if co.regulated else 0.0,
-        price_premium=s.pricing.price_premium,
+        speed_scale_min=rc.speed_scale_min,
+        fulfilment_share=rc.fulfilment_share,
+        fulfilment_delay_mean_min=mech.handoff_delay_mean(rc.fulfilment_delay_min, orientation),
+        chase_after_min=rc.chase_after_min,
+        problem_rate=s.loyalty.problem_rate,
+        competence=competence,
+        competence_weight=em.competence_weight,
+        regulated=co.regulated,
+        breach_probability_max=co.breach_probability,
+        breach_reference_usd=co.reference_limit_usd,
+        gated_factor=co.gated_factor,
+        manager_judgement=s.managers.judgement,
+        price_premium=s.pricing.price_premium if premium is None else premium,
         value_weight=s.pricing.value_weight,
         wtp_max=s.pricing.wtp_max,
         wtp_floor_satisfaction=s.pricing.wtp_floor_satisfaction,
@@ -167,6 +206,9 @@ class DayStats:
     abusive_claims: int = 0
     abusive_granted: int = 0
     breaches: int = 0
+    fulfilments: int = 0
+    chases: int = 0
+    episodes_min: list[float] = field(default_factory=list)  # lengths of the recovery episodes that ended
     handoffs: int = 0
     handoff_failures: int = 0
     manager_min: float = 0.0
@@ -246,7 +288,8 @@ class _Day:
                 st.abandoned += 1
                 st.end_min = max(st.end_min, env.now)
                 self.log("renege", cid, wait)
-                self._finish_customer(cust, mech.ABANDON_EXPERIENCE, wait, unresolved=True)
+                self._satisfy(cust, mech.ABANDON_EXPERIENCE, p.satisfaction_rate)
+                self._after_contact(cust, wait, unresolved=True)
                 return
         else:
             yield get
@@ -260,9 +303,15 @@ class _Day:
         outcome = mech.NO_PROBLEM
         exception = abusive = False
         claim = 0.0
-        if cust.segment == OPPORTUNIST and self.r_exc.random() < p.opportunist_claim_share:
+        if cust.segment == OPPORTUNIST and self.r_exc.random() < (
+            p.abuser_claim_share if cust.abuser else p.opportunist_claim_share
+        ):
             exception = abusive = True
-            claim = float(self.r_exc.lognormal(math.log(max(p.abusive_claim_median_usd, 1e-9)), p.claim_sigma))
+            median = p.abusive_claim_median_usd * (p.abuser_claim_multiplier if cust.abuser else 1.0)
+            claim = float(self.r_exc.lognormal(math.log(max(median, 1e-9)), p.claim_sigma))
+            if cust.abuser and cust.learned_limit and p.guidelines:
+                # A serial abuser who has met the limit keeps the claim just under it, on the spot.
+                claim = min(claim, mech.LEARNED_LIMIT_SHARE * p.discretion_limit_usd)
         elif self.r_exc.random() < p.problem_share:
             # The problem's size is drawn whether or not it is voiced: large problems hurt more either way.
             claim = float(self.r_exc.lognormal(math.log(max(p.claim_median_usd, 1e-9)), p.claim_sigma))
@@ -273,9 +322,14 @@ class _Day:
         needs_handoff = p.handoff_share > 0.0 and self.r_hand.random() < p.handoff_share
 
         mean = mech.service_time_mean(p.handle_time_min, emp.technical, p.data_access, emp.productivity, p.time_factor)
-        judgement = mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity)
+        judgement = mech.competent_judgement(
+            mech.judgement(emp.soft, emp.fit, emp.engagement, emp.productivity), p.competence, p.competence_weight
+        )
+        on_the_spot = False
         if exception:
             on_the_spot = p.guidelines and claim <= p.discretion_limit_usd
+            if on_the_spot and p.gate_share > 0.0 and self.r_appr.random() < p.gate_share:
+                on_the_spot = False  # control drift: re-gated to approval
             mean += mech.exception_time(p.exception_time_min, p.time_factor, on_the_spot, judgement)
         yield env.timeout(_gamma(self.r_srv, mean, p.time_cv))
 
@@ -284,25 +338,22 @@ class _Day:
         if needs_handoff:
             failed = yield from self.handoff(cid, chain)
 
-        adequacy = delay = 0.0
+        decision: tuple[bool, float, float] | None = None
         if exception:
             st.exceptions += 1
             if abusive:
                 st.abusive_claims += 1
-            granted, delay, amount, fit = yield from self.decide(cid, abusive, claim, judgement)
-            if granted:
-                st.grants += 1
-                st.granted_usd_by_segment[cust.segment] += amount
-                if abusive:
-                    # The opportunist got what it came for: no problem to recover from.
-                    st.abuse_usd += amount
-                    st.abusive_granted += 1
-                else:
-                    st.recovery_usd += amount
-                    outcome = mech.RESOLVED
-                    adequacy = fit
+                if cust.abuser and p.guidelines:
+                    cust.learned_limit = True
+            if on_the_spot:
+                decision = self.decide_on_the_spot(cid, cust, abusive, claim, judgement)
+                outcome = mech.RESOLVED if decision[0] and not abusive else mech.UNRESOLVED
+                if decision[0] and abusive:
+                    outcome = mech.NO_PROBLEM  # the opportunist got what it came for: no problem to recover from
             else:
-                outcome = mech.UNRESOLVED
+                st.escalations += 1
+                self.log("escalate", cid)
+                outcome = mech.PENDING  # the employee takes the case and moves on; a manager will call back
 
         p_res = (
             mech.resolution_probability(
@@ -317,41 +368,57 @@ class _Day:
             )
             * (1.0 - p.transfer_penalty) ** failed
         )
-        resolved = self.r_srv.random() < p_res and outcome != mech.UNRESOLVED
-        factor = mech.problem_outcome_factor(outcome, claim > p.large_claim_usd, adequacy, delay, p.speed_scale_min)
+        resolved = self.r_srv.random() < p_res and outcome not in (mech.UNRESOLVED, mech.PENDING)
         gap = mech.overcharge(
             p.price_premium, cust.satisfaction, p.wtp_max, p.wtp_floor_satisfaction, p.wtp_full_satisfaction
         )
-        factor *= mech.value_for_money(gap, cust.sensitivity, p.value_weight)
-        experience = mech.experience_score(
-            wait, pm, resolved, mech.courtesy(emp.soft, emp.engagement), failed, p.transfer_penalty, factor
+        value = mech.value_for_money(gap, cust.sensitivity, p.value_weight)
+        # The encounter's experience before any problem's outcome (the employee and the chain see this one).
+        base = mech.experience_score(
+            wait, pm, resolved, mech.courtesy(emp.soft, emp.engagement), failed, p.transfer_penalty, value
         )
         self.front.put(emp)
         busy = env.now - start
         emp.busy_min += busy
         emp.served += 1
-        emp.experience_sum += experience
+        emp.experience_sum += base
         for worker in chain:  # the internal chain sees the outcome it contributed to
-            worker.experience_sum += experience
+            worker.experience_sum += base
         st.served += 1
         st.served_repeats += int(repeat)
         if not repeat:
             st.served_fresh_by_segment[cust.segment] += 1
         st.resolved += int(resolved)
-        st.experience_sum += experience
+        st.experience_sum += base
         st.end_min = max(st.end_min, env.now)
-        self.log("depart", cid, round(experience, 9))
-        self._finish_customer(cust, experience, wait, unresolved=not resolved)
+        self.log("depart", cid, round(base, 9))
+        self._after_contact(cust, wait, unresolved=not resolved and outcome != mech.PENDING)
+        large = claim > p.large_claim_usd
+        if exception and not (outcome == mech.NO_PROBLEM):
+            # A voiced problem (or a refused abusive claim) is an episode: it ends when the remedy is received.
+            env.process(self.episode(cid, cust, abusive, claim, large, judgement, base, decision))
+        else:
+            rate = p.problem_rate if outcome != mech.NO_PROBLEM else p.satisfaction_rate
+            factor = mech.problem_outcome_factor(outcome, large, 0.0, 0.0, p.speed_scale_min)
+            self._satisfy(cust, base * factor, rate)
 
-    def handoff(self, cid: int, chain: list):
-        """The internal chain: transmission delay, back-office work, rework on failure."""
+    def handoff(self, cid: int, chain: list | None, fulfilment: bool = False):
+        """The internal chain: transmission delay, back-office work, rework on failure.
+
+        A fulfilment (a granted recovery the back office carries out) waits ``fulfilment_delay_mean_min``
+        instead of the hand-off delay, and nobody holds the customer meanwhile.
+        """
         env, p, st = self.env, self.p, self.stats
         failed = 0
+        delay_mean = p.fulfilment_delay_mean_min if fulfilment else p.handoff_delay_mean_min
         for _ in range(1 + MAX_REWORKS):
-            st.handoffs += 1
-            self.log("handoff", cid)
-            if p.handoff_delay_mean_min > 0.0:
-                yield env.timeout(float(self.r_hand.exponential(p.handoff_delay_mean_min)))
+            if fulfilment:
+                st.fulfilments += 1
+            else:
+                st.handoffs += 1
+            self.log("fulfil" if fulfilment else "handoff", cid)
+            if delay_mean > 0.0:
+                yield env.timeout(float(self.r_hand.exponential(delay_mean)))
             if self.has_back_office:
                 bget = self.back.get()
                 worker = yield bget
@@ -361,42 +428,66 @@ class _Day:
                 )
                 yield env.timeout(_gamma(self.r_hand, mean, p.time_cv))
                 worker.busy_min += env.now - t0
-                worker.served += 1
-                chain.append(worker)
+                if chain is not None:
+                    worker.served += 1
+                    chain.append(worker)
                 self.back.put(worker)
             if self.r_hand.random() < p.handoff_failure_p:
                 failed += 1
                 st.handoff_failures += 1
-                self.log("handoff_fail", cid)
+                self.log("fulfil_fail" if fulfilment else "handoff_fail", cid)
                 continue
             break
         return failed
 
-    def decide(self, cid: int, abusive: bool, claim: float, judgement: float):
-        """An exception: on the spot under guidelines, else through a manager.
+    def _grant(self, cust: Any, abusive: bool, amount: float) -> None:
+        st = self.stats
+        st.grants += 1
+        st.granted_usd_by_segment[cust.segment] += amount
+        if abusive:
+            st.abuse_usd += amount
+            st.abusive_granted += 1
+        else:
+            st.recovery_usd += amount
 
-        Returns whether it was granted, the delay to the decision (min), the money granted and how well
-        the remedy fits the problem (its adequacy).
+    def _breach(self, cid: int, amount: float, judgement: float, reviewed: bool) -> None:
+        """A granted decision in a regulated domain breaches with a risk set by the decision (per decision)."""
+        p = self.p
+        if not p.regulated:
+            return
+        risk = mech.breach_probability(
+            amount,
+            judgement,
+            reviewed,
+            p.breach_probability_max,
+            p.breach_reference_usd,
+            p.gated_factor,
+            p.manager_judgement,
+        )
+        if self.r_appr.random() < risk:
+            self.stats.breaches += 1
+            self.log("breach", cid)
+
+    def decide_on_the_spot(self, cid: int, cust: Any, abusive: bool, claim: float, judgement: float):
+        """An exception decided by the employee under guidelines: (granted, amount, adequacy).
+
+        The employee's judgement (with guideline competence) sets how often abuse is spotted, how well the
+        remedy fits, how much more than needed is given and the breach risk.
         """
+        p = self.p
+        granted = not (abusive and self.r_exc.random() < mech.on_the_spot_detection(p.employee_detection, judgement))
+        amount = mech.on_the_spot_grant(p.generosity * claim, p.overgrant, judgement)
+        if granted:
+            self._grant(cust, abusive, amount)
+            self._breach(cid, amount, judgement, reviewed=False)
+        self.log("grant" if granted else "refuse", cid, round(claim, 9))
+        return granted, amount, mech.on_the_spot_adequacy(p.generosity, judgement)
+
+    def approve(self, cid: int, cust: Any, abusive: bool, claim: float, judgement: float):
+        """An exception a manager decides, asynchronously: response delay, the manager's time (a callback to
+        the customer included); returns (granted, amount, adequacy)."""
         env, p, st = self.env, self.p, self.stats
-        gated = (not p.guidelines) or claim > p.discretion_limit_usd
-        if not gated and p.gate_share > 0.0 and self.r_appr.random() < p.gate_share:
-            gated = True
-        if not gated:
-            # The employee's judgement sets how often abuse is spotted, how well the remedy fits and how much
-            # more than needed is given.
-            granted = not (
-                abusive and self.r_exc.random() < mech.on_the_spot_detection(p.employee_detection, judgement)
-            )
-            if granted and p.regulated and self.r_appr.random() < p.breach_p_discretion:
-                st.breaches += 1
-                self.log("breach", cid)
-            self.log("grant" if granted else "refuse", cid, round(claim, 9))
-            amount = mech.on_the_spot_grant(p.generosity * claim, p.overgrant, judgement)
-            return granted, 0.0, amount, mech.on_the_spot_adequacy(p.generosity, judgement)
-        st.escalations += 1
         t0 = env.now
-        self.log("escalate", cid)
         if p.manager_response_min > 0.0:
             yield env.timeout(float(self.r_appr.exponential(p.manager_response_min)))
         with self.managers.request() as req:
@@ -408,17 +499,62 @@ class _Day:
             granted = self.r_appr.random() >= p.manager_detection
         else:
             granted = self.r_appr.random() >= p.manager_strictness
-        if granted and p.regulated and self.r_appr.random() < p.breach_p_gated:
-            st.breaches += 1
-            self.log("breach", cid)
+        amount = p.generosity * claim
+        if granted:
+            self._grant(cust, abusive, amount)
+            self._breach(cid, amount, judgement, reviewed=True)
         delay = env.now - t0
         st.approval_waits_min.append(delay)
         self.log("approve" if granted else "deny", cid, round(delay, 9))
-        return granted, delay, p.generosity * claim, p.generosity
+        return granted, amount, p.generosity
 
-    def _finish_customer(self, cust: Any, experience: float, wait: float, unresolved: bool) -> None:
+    def episode(
+        self,
+        cid: int,
+        cust: Any,
+        abusive: bool,
+        claim: float,
+        large: bool,
+        judgement: float,
+        base: float,
+        decision: tuple[bool, float, float] | None,
+    ):
+        """A recovery episode, from the complaint to the remedy received (or refused).
+
+        A manager decides if the employee could not; a granted genuine recovery may need the back office
+        to fulfil it. When it ends, the customer's satisfaction moves toward the encounter's experience
+        times the TARP outcome of its length, and the customer has chased it once per interval without news.
+        """
+        env, p, st = self.env, self.p, self.stats
+        opened = env.now
+        approved = decision is None
+        if decision is None:
+            decision = yield from self.approve(cid, cust, abusive, claim, judgement)
+        granted, _, adequacy = decision
+        if approved and not granted and self.r_arr.random() < p.repeat_contact_share:
+            cust.pending_repeats += 1  # a refusal on the callback: the customer calls back to argue
+        if granted and abusive:
+            # An abusive claim granted by a manager: nothing to recover, the customer got its money.
+            self._satisfy(cust, base, p.satisfaction_rate)
+            return
+        outcome = mech.RESOLVED if granted else mech.UNRESOLVED
+        if granted and p.fulfilment_share > 0.0 and self.r_hand.random() < p.fulfilment_share:
+            yield from self.handoff(cid, None, fulfilment=True)
+        length = env.now - opened
+        st.episodes_min.append(length)
+        chased = mech.chases(length, p.chase_after_min)
+        st.chases += chased
+        cust.pending_repeats += chased
+        self.log("episode_end", cid, round(length, 9))
+        factor = mech.problem_outcome_factor(outcome, large, adequacy, length, p.speed_scale_min)
+        self._satisfy(cust, base * factor, p.problem_rate)
+
+    def _satisfy(self, cust: Any, experience: float, rate: float) -> None:
+        cust.satisfaction = mech.satisfaction_update(cust.satisfaction, experience, rate)
+
+    def _after_contact(self, cust: Any, wait: float, unresolved: bool) -> None:
+        """The wait the customer learns to expect, and whether an unresolved contact comes back tomorrow."""
         p = self.p
-        cust.satisfaction = mech.satisfaction_update(cust.satisfaction, experience, p.satisfaction_rate)
         cust.expected_wait_min += EXPECTED_WAIT_RATE * (wait - cust.expected_wait_min)
         if unresolved and self.r_arr.random() < p.repeat_contact_share:
             cust.pending_repeats += 1
@@ -458,7 +594,8 @@ def run_service_day(
             day.stats.abandoned += 1
             if trace is not None:
                 trace.extend([(round(t, 9), "arrive", cid, None), (round(t, 9), "renege", cid, 0.0)])
-            day._finish_customer(cust, mech.ABANDON_EXPERIENCE, 0.0, unresolved=True)
+            day._satisfy(cust, mech.ABANDON_EXPERIENCE, p.satisfaction_rate)
+            day._after_contact(cust, 0.0, unresolved=True)
         return day.stats
     day.env.process(day.arrivals(contacts))
     day.env.run()

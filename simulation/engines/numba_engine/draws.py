@@ -43,25 +43,26 @@ SERVICE_U = _slot("service", UNIFORM)  # resolution
 SERVICE_G = _slot("service", GAMMA)  # handle times
 EXCEPTIONS_U = _slot("exceptions", UNIFORM)  # opportunist claim, problem, complaint, employee detection
 EXCEPTIONS_N = _slot("exceptions", NORMAL)  # claim sizes
-HANDOFFS_U = _slot("handoffs", UNIFORM)  # needs a hand-off, hand-off failures
-HANDOFFS_E = _slot("handoffs", EXPONENTIAL)  # transmission delays
+HANDOFFS_U = _slot("handoffs", UNIFORM)  # needs a hand-off, hand-off failures, needs fulfilment, its failures
+HANDOFFS_E = _slot("handoffs", EXPONENTIAL)  # transmission and fulfilment delays
 HANDOFFS_G = _slot("handoffs", GAMMA)  # back-office times
 APPROVALS_U = _slot("approvals", UNIFORM)  # re-gating, decisions, breaches
 APPROVALS_E = _slot("approvals", EXPONENTIAL)  # manager response delays
 APPROVALS_G = _slot("approvals", GAMMA)  # approval times
 
-#: Most numbers one contact can take from each slot (its draws are bounded: at most 4 hand-offs).
+#: Most numbers one contact can take from each slot (its draws are bounded: at most 4 hand-offs and 4
+#: fulfilment passes).
 PER_CONTACT = np.zeros(N_SLOTS, dtype=np.int64)
 for _s, _n in (
-    (ARRIVALS_U, 1),
+    (ARRIVALS_U, 2),  # repeat after the contact, repeat after a refusal on the callback
     (ARRIVALS_E, 1),
     (SERVICE_U, 1),
     (SERVICE_G, 1),
     (EXCEPTIONS_U, 4),
     (EXCEPTIONS_N, 1),
-    (HANDOFFS_U, 5),
-    (HANDOFFS_E, 4),
-    (HANDOFFS_G, 4),
+    (HANDOFFS_U, 10),  # needs a hand-off, 4 hand-off checks, needs fulfilment, 4 fulfilment checks
+    (HANDOFFS_E, 8),
+    (HANDOFFS_G, 8),
     (APPROVALS_U, 3),
     (APPROVALS_E, 1),
     (APPROVALS_G, 1),

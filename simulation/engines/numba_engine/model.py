@@ -49,9 +49,13 @@ from simulation.engines.numba_engine.service_day import (
     S_ABUSIVE_GRANTED,
     S_APPROVAL_WAIT_SUM,
     S_BREACHES,
+    S_CHASES,
     S_CONTACTS,
+    S_EPISODE_SUM,
+    S_EPISODES,
     S_ESCALATIONS,
     S_EXCEPTIONS,
+    S_FULFILMENTS,
     S_GRANTED_USD,
     S_GRANTS,
     S_HANDOFF_FAILURES,
@@ -65,12 +69,19 @@ from simulation.engines.numba_engine.service_day import (
     S_SERVED_REPEATS,
     S_WAIT_P95,
     S_WAIT_SUM,
+    N_TODAY,
+    T_COMPETENCE,
+    T_FULFIL_DELAY,
+    T_HANDOFF_DELAY,
+    T_HANDOFF_FAILURE,
+    T_PREMIUM,
     churn_p,
     draw_arrivals,
     gamma_shape,
     service_day,
 )
 from simulation.engines.numba_engine.state import (
+    ABUSER,
     BUSY,
     CHURN_P,
     ENGAGEMENT,
@@ -78,6 +89,7 @@ from simulation.engines.numba_engine.state import (
     EXPERIENCE_SUM,
     FIT,
     JUDGEMENT,
+    LEARNED,
     MANAGER,
     MIRROR,
     N_CONTACT_F,
@@ -144,6 +156,7 @@ C_COORDINATION = _col("cost_coordination")
 C_SYSTEMS = _col("cost_systems")
 C_ACQUISITION = _col("cost_acquisition")
 C_WELLBEING = _col("cost_wellbeing")
+C_CHANGE = _col("cost_change")
 C_OVERHEAD = _col("cost_overhead")
 C_COST_TOTAL = _col("cost_total")
 C_PROFIT = _col("profit")
@@ -166,6 +179,14 @@ C_ESCALATIONS = _col("escalations")
 C_APPROVAL_WAIT = _col("approval_wait_mean_min")
 C_GRANTS = _col("grants")
 C_BREACHES = _col("breaches")
+C_BREACHES_DETECTED = _col("breaches_detected")
+C_FULFILMENTS = _col("fulfilments")
+C_CHASES = _col("chases")
+C_EPISODE = _col("recovery_episode_mean_min")
+C_BELIEF = _col("belief_mean")
+C_COMPETENCE = _col("competence")
+C_RELATIONSHIPS = _col("relationships")
+C_PREMIUM = _col("premium_charged")
 C_FCR = _col("first_contact_resolution")
 C_HANDOFFS = _col("handoffs")
 C_HANDOFF_FAILURES = _col("handoff_failures")
@@ -214,7 +235,20 @@ F_INITIAL_PROSPECTS = 17  # prospects at set-up (market size less the initial ba
 F_ACQUISITION_COST = 18  # marketing cost of today's paid customers (customers -> ledger)
 F_ONBOARDING_HOURS = 19  # onboarding hours in the guidelines of today's hires (vacancies -> ledger, row)
 F_ACQUISITION_SEG = 20  # first of 3 (by segment): acquisition cost of today's paid customers (customers -> ledger)
-N_FIRM = 23
+# Slow stocks, carried from day to day:
+F_COMPETENCE = 23  # guideline competence
+F_RELATIONSHIPS = 24  # relationships along the internal chain (the orientation hand-offs get)
+F_PREMIUM = 25  # the premium charged
+F_UNDETECTED = 26  # breaches still to be found (expected number)
+F_FINED_YEAR = 27  # penalties paid this calendar year
+# A change programme (set by a switch):
+F_PROGRAMME_SHARE = 28  # share of paid time in the programme's training, off the floor
+F_PROGRAMME_UNTIL = 29  # the day the programme ends
+# Today's values, handed from one phase to the next:
+F_DETECTED = 30  # breaches found today (ledger -> row)
+F_CHANGE_FEE = 31  # the programme's fees booked today (switch -> ledger)
+F_PREMIUM_MOVED = 32  # 1 if the premium charged changed yesterday (firm -> customers: refresh churn risks)
+N_FIRM = 33
 
 # Positions in the count vector ``n`` (int64). Fixed at set-up (a switch keeps them):
 I_MANAGERS = 0
@@ -262,7 +296,7 @@ def _draw_segment(p, rng, opportunist_share):
 
 
 @njit(cache=True, nogil=True)
-def _add_customer(p, cuf, cui, i, rng, segment, satisfaction):
+def _add_customer(p, cuf, cui, i, rng, segment, satisfaction, premium):
     if segment == REGULAR:
         sensitivity = p[K.CUSTOMERS_SENSITIVITY_REGULAR]
     elif segment == PRICE_SENSITIVE:
@@ -272,10 +306,12 @@ def _add_customer(p, cuf, cui, i, rng, segment, satisfaction):
     cui[i, SEGMENT] = segment
     cuf[i, SATISFACTION] = satisfaction
     cuf[i, PROPENSITY] = p[K.CUSTOMERS_CONTACTS_PER_DAY] * rng.gamma(mech.PROPENSITY_SHAPE, 1.0 / mech.PROPENSITY_SHAPE)
+    cui[i, ABUSER] = 1 if segment == OPPORTUNIST and rng.random() < p[K.CUSTOMERS_ABUSER_SHARE] else 0
+    cui[i, LEARNED] = 0
     cuf[i, SENSITIVITY] = sensitivity
     cuf[i, EXPECTED_WAIT] = 0.0
     cui[i, PENDING] = 0
-    cuf[i, CHURN_P] = churn_p(p, satisfaction, sensitivity)
+    cuf[i, CHURN_P] = churn_p(p, premium, satisfaction, sensitivity)
 
 
 @njit(cache=True, nogil=True)
@@ -290,14 +326,19 @@ def _autonomy(p, gate_share):
 
 
 @njit(cache=True, nogil=True)
-def _engagement_target(p, ef, ei, e, autonomy, consistency, mirror):
-    leadership = mech.perceived_consistency(
+def _perceived(p, consistency):
+    """What a manager's example is worth to employees who watch it long enough (behavioural integrity)."""
+    return mech.perceived_consistency(
         consistency, p[K.LEADERSHIP_CONSISTENCY], p[K.DISCRETION], p[K.LEADERSHIP_INTEGRITY_WEIGHT]
     )
+
+
+@njit(cache=True, nogil=True)
+def _engagement_target(p, ef, ei, e, autonomy, belief, mirror):
     return mech.engagement_target(
         p[K.ENGAGEMENT_BASELINE],
         autonomy,
-        leadership,
+        belief,
         p[K.PEOPLE_FIRST_LEVEL],
         ef[e, FIT],
         mirror,
@@ -342,7 +383,7 @@ def _productivity(p, ef, e):
 
 
 @njit(cache=True, nogil=True)
-def _add_employee(p, ef, ei, e, consistency, reports, role, rng, tenure, initial, autonomy):
+def _add_employee(p, ef, ei, e, belief, reports, role, rng, tenure, initial, autonomy):
     """Hire into row ``e``: skills and fit from the applicant pool, the least-loaded manager."""
     hero = p[K.HIRING_HERO_SHARE] if role == 0 else 0.0
     technical, soft, fit = mech.hire_draw(rng, p[K.HIRING_FIT_WEIGHT], int(p[K.APPLICANTS]), hero)
@@ -366,7 +407,7 @@ def _add_employee(p, ef, ei, e, consistency, reports, role, rng, tenure, initial
     ei[e, ON_DUTY] = 0
     # Steady state of the employee's drivers: the firm has run this way for a while.
     ef[e, MIRROR] = 0.8
-    target = _engagement_target(p, ef, ei, e, autonomy, consistency[m], 0.8)
+    target = _engagement_target(p, ef, ei, e, autonomy, belief[m], 0.8)
     if initial:
         ef[e, ENGAGEMENT] = mech.clip01(target + rng.normal(0.0, p[K.ENGAGEMENT_INITIAL_SD]))
         daily_hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
@@ -446,6 +487,11 @@ def _init_firm(p):
     firm[F_INITIAL_PROSPECTS] = p[K.MARKET_SIZE] - p[K.CUSTOMERS_INITIAL]
     firm[F_PROSPECTS] = firm[F_INITIAL_PROSPECTS]
     firm[F_REPUTATION] = p[K.CUSTOMERS_INITIAL_SATISFACTION]
+    # Slow stocks in steady state: the firm has run this way for a while.
+    firm[F_COMPETENCE] = 1.0 if p[K.EMPOWERMENT_GUIDELINES] > 0.5 else 0.0
+    firm[F_RELATIONSHIPS] = p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION]
+    firm[F_PREMIUM] = p[K.PRICING_PRICE_PREMIUM]
+    firm[F_PROGRAMME_UNTIL] = -1.0
     n = np.zeros(N_COUNTS, dtype=np.int64)
     n[I_MANAGERS] = int(p[K.FIRM_MANAGERS])
     n[I_INITIAL_CUSTOMERS] = int(p[K.CUSTOMERS_INITIAL])
@@ -456,7 +502,8 @@ def _init_firm(p):
 
 @njit(cache=True, nogil=True)
 def _init_managers(p, n, rng):
-    """Each manager's consistency (drawn around the policy's mean) and their count of reports (zero)."""
+    """Each manager's consistency (drawn around the policy's mean), their reports' belief in it (steady
+    state: what it is worth) and their count of reports (zero)."""
     n_managers = n[I_MANAGERS]
     consistency = np.empty(max(n_managers, 1))
     reports = np.zeros(max(n_managers, 1), dtype=np.int64)
@@ -464,11 +511,14 @@ def _init_managers(p, n, rng):
         consistency[m] = mech.clip01(rng.normal(p[K.LEADERSHIP_CONSISTENCY], p[K.LEADERSHIP_CONSISTENCY_SD]))
     if n_managers == 0:
         consistency[0] = mech.clip01(p[K.LEADERSHIP_CONSISTENCY])
-    return consistency, reports
+    belief = np.empty(consistency.shape[0])
+    for m in range(consistency.shape[0]):
+        belief[m] = _perceived(p, consistency[m])
+    return consistency, reports, belief
 
 
 @njit(cache=True, nogil=True)
-def _init_employees(p, n, firm, consistency, reports, rng):
+def _init_employees(p, n, firm, belief, reports, rng):
     """The payroll at its planned size, frontline first, then back office (as the mesa engine): ``ef, ei``."""
     cap_staff = max(n[I_PLANNED_FRONT] + n[I_PLANNED_BACK], 1)
     ef = np.zeros((cap_staff, N_EMPLOYEE_F))
@@ -477,14 +527,14 @@ def _init_employees(p, n, firm, consistency, reports, rng):
     for role in range(2):
         for _ in range(n[I_PLANNED_FRONT] if role == 0 else n[I_PLANNED_BACK]):
             tenure = rng.exponential(mech.INITIAL_TENURE_MEAN_DAYS)
-            _add_employee(p, ef, ei, n_staff, consistency, reports, role, rng, tenure, True, firm[F_AUTONOMY])
+            _add_employee(p, ef, ei, n_staff, belief, reports, role, rng, tenure, True, firm[F_AUTONOMY])
             n_staff += 1
     n[I_STAFF] = n_staff
     return ef, ei
 
 
 @njit(cache=True, nogil=True)
-def _init_customers(p, n, rng):
+def _init_customers(p, n, firm, rng):
     """The initial customer base (room for it to double): ``cuf, cui``."""
     initial = n[I_INITIAL_CUSTOMERS]
     cap_cust = max(2 * initial, 16)
@@ -494,7 +544,7 @@ def _init_customers(p, n, rng):
     for _ in range(initial):
         seg = _draw_segment(p, rng, p[K.CUSTOMERS_OPPORTUNIST_SHARE])
         sat = mech.beta_mean_sd(rng, p[K.CUSTOMERS_INITIAL_SATISFACTION], p[K.CUSTOMERS_SATISFACTION_SD])
-        _add_customer(p, cuf, cui, n_cust, rng, seg, sat)
+        _add_customer(p, cuf, cui, n_cust, rng, seg, sat, firm[F_PREMIUM])
         n_cust += 1
     n[I_CUSTOMERS] = n_cust
     return cuf, cui
@@ -512,13 +562,24 @@ def _contact_buffers(p, n):
 
 
 @njit(cache=True, nogil=True)
-def _switch(p, p_after, day, n, consistency, ef, ei, pick, keep, vac_role, vac_due, rng):
+def _switch(p, p_after, day, n, firm, consistency, ef, ei, pick, keep, vac_role, vac_due, rng):
     """The policy switch (the morning of ``switch_day``): managers and the staffing plan move to ``p_after``.
 
-    Each manager's consistency moves by the change in the policy's mean. Posts above the old plan open
-    as vacancies (hired after the usual time to fill); posts below it close as their holders leave (no
-    lay-offs). Returns the staff tables and buffers, regrown if the new plan needs more rows.
+    Each manager's consistency moves by the change in the policy's mean (what employees believe of it
+    follows with a lag). A change programme starts: fees today, training days off the floor over the
+    programme's window, both scaled by the size of the change (:func:`mech.change_size`). Posts above the
+    old plan open as vacancies (hired after the usual time to fill); posts below it close as their holders
+    leave (no lay-offs). Returns the staff tables and buffers, regrown if the new plan needs more rows.
     """
+    size = mech.change_size(
+        p_after[K.DISCRETION] - p[K.DISCRETION],
+        p_after[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION] - p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION],
+        p_after[K.LEADERSHIP_CONSISTENCY] - p[K.LEADERSHIP_CONSISTENCY],
+        p_after[K.TRAINING_SOFT_SKILL_SHARE] - p[K.TRAINING_SOFT_SKILL_SHARE],
+    )
+    firm[F_CHANGE_FEE] = size * p_after[K.CHANGE_PROGRAMME_USD_PER_EMPLOYEE] * n[I_STAFF]
+    firm[F_PROGRAMME_SHARE] = size * p_after[K.CHANGE_PROGRAMME_DAYS] / p_after[K.CHANGE_WINDOW_DAYS]
+    firm[F_PROGRAMME_UNTIL] = day + p_after[K.CHANGE_WINDOW_DAYS]
     shift = p_after[K.LEADERSHIP_CONSISTENCY] - p[K.LEADERSHIP_CONSISTENCY]
     for m in range(consistency.shape[0]):
         consistency[m] = mech.clip01(consistency[m] + shift)
@@ -548,7 +609,7 @@ def _switch(p, p_after, day, n, consistency, ef, ei, pick, keep, vac_role, vac_d
 
 
 @njit(cache=True, nogil=True)
-def _morning(p, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals):
+def _morning(p, day, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals):
     """Reset the day's counters, ramp-up, the rota, today's contacts, the gate share and felt autonomy.
 
     Today's contacts go into ``kf, ki`` (``n[I_CONTACTS]`` rows); returns them, regrown if they were too small.
@@ -560,8 +621,11 @@ def _morning(p, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals):
         ef[e, EXPERIENCE_SUM] = 0.0
         ei[e, ON_DUTY] = 0
         ef[e, PRODUCTIVITY] = _productivity(p, ef, e)
-    n[I_ON_FRONT] = _rota(ef, ei, n_staff, 0, p[K.ON_DUTY_SHARE], r_emp, pick)
-    _rota(ef, ei, n_staff, 1, p[K.ON_DUTY_SHARE], r_emp, pick)
+    share = p[K.ON_DUTY_SHARE]
+    if day < firm[F_PROGRAMME_UNTIL]:  # a change programme takes its training days off the floor
+        share *= 1.0 - firm[F_PROGRAMME_SHARE]
+    n[I_ON_FRONT] = _rota(ef, ei, n_staff, 0, share, r_emp, pick)
+    _rota(ef, ei, n_staff, 1, share, r_emp, pick)
     n_cust = n[I_CUSTOMERS]
     n_contacts = draw_arrivals(cuf, cui, n_cust, firm[F_OPEN_MIN], r_arrivals, kf, ki)
     while n_contacts < 0:  # buffers too small today: grow and draw again (pending repeats were kept)
@@ -590,6 +654,9 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
     churned = 0
     for code in range(3):
         n[I_CHURNED_SEG + code] = 0
+    if firm[F_PREMIUM_MOVED] > 0.5:  # the premium charged moved: every customer's churn risk with it
+        for i in range(n_cust):
+            cuf[i, CHURN_P] = churn_p(p, firm[F_PREMIUM], cuf[i, SATISFACTION], cuf[i, SENSITIVITY])
     u_churn = r_churn.random(n_cust)
     counts[0] += n_cust
     for i in range(n_cust - 1, -1, -1):
@@ -613,7 +680,7 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
         promoters, detractors, p[K.LOYALTY_REFERRALS_PER_PROMOTER_YEAR], p[K.LOYALTY_DETERRENCE_PER_DETRACTOR_YEAR]
     )
     conversion = mech.prospect_conversion(
-        p[K.PRICING_PRICE_PREMIUM],
+        firm[F_PREMIUM],
         firm[F_REPUTATION],
         p[K.PROSPECT_SENSITIVITY],
         p[K.MARKET_CONVERSION_ELASTICITY],
@@ -666,7 +733,7 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
     for k in range(referrals + paid):
         seg = _draw_segment(p, r_acq, share)
         sat = mech.beta_mean_sd(r_acq, sat_mean, p[K.CUSTOMERS_SATISFACTION_SD])
-        _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat)
+        _add_customer(p, cuf, cui, n_cust, r_acq, seg, sat, firm[F_PREMIUM])
         n_cust += 1
         if k >= referrals:
             firm[F_ACQUISITION_SEG + seg] += cost_each
@@ -687,8 +754,11 @@ def _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq):
 
 
 @njit(cache=True, nogil=True)
-def _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, vac_due, counts, r_emp, r_hire):
-    """Stress, engagement (with the satisfaction mirror) and training of everyone on the payroll, then quits."""
+def _employees(p, day, n, firm, ef, ei, consistency, belief, reports, keep, vac_role, vac_due, counts, r_emp, r_hire):
+    """Beliefs in the managers' example, then stress, engagement (with the satisfaction mirror) and training of
+    everyone on the payroll, then quits."""
+    for m in range(n[I_MANAGERS]):  # employees come to believe what their manager does, with a lag
+        belief[m] = mech.smooth(belief[m], _perceived(p, consistency[m]), p[K.LEADERSHIP_BELIEF_LAG_DAYS])
     n_staff = n[I_STAFF]
     open_min = firm[F_OPEN_MIN]
     hours = p[K.TRAINING_HOURS_PER_YEAR] / DAYS_PER_YEAR
@@ -715,7 +785,7 @@ def _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, va
                     # A department that never meets the customer is not lifted by them.
                     seen = orientation * seen + (1.0 - orientation) * 0.5
                 ef[e, MIRROR] = seen
-        tgt = _engagement_target(p, ef, ei, e, firm[F_AUTONOMY], consistency[ei[e, MANAGER]], ef[e, MIRROR])
+        tgt = _engagement_target(p, ef, ei, e, firm[F_AUTONOMY], belief[ei[e, MANAGER]], ef[e, MIRROR])
         ef[e, ENGAGEMENT] = mech.engagement_update(ef[e, ENGAGEMENT], tgt, p[K.ENGAGEMENT_ADJUSTMENT_DAYS], eps)
         _train(p, ef, e, hours)
     firm[F_BUSY_FRONT] = busy_front
@@ -770,7 +840,7 @@ def _quits(p, day, n, ef, ei, reports, keep, vac_role, vac_due, r_emp, r_hire):
 
 
 @njit(cache=True, nogil=True)
-def _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due, r_hire):
+def _vacancies(p, day, n, firm, ef, ei, belief, reports, vac_role, vac_due, r_hire):
     """Fill the vacancies that are due (a freeze holds them while the role is staffed at or above the minimum share)."""
     n_staff = n[I_STAFF]
     staffed_front = 0
@@ -794,7 +864,7 @@ def _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due,
                 staffed_front += 1
             else:
                 staffed_back += 1
-            _add_employee(p, ef, ei, n_staff, consistency, reports, role, r_hire, 0.0, False, firm[F_AUTONOMY])
+            _add_employee(p, ef, ei, n_staff, belief, reports, role, r_hire, 0.0, False, firm[F_AUTONOMY])
             n_staff += 1
             hires += 1
             market = p[K.FIRM_WAGE_FRONTLINE_USD_PER_YEAR] if role == 0 else p[K.FIRM_WAGE_BACK_OFFICE_USD_PER_YEAR]
@@ -813,13 +883,21 @@ def _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due,
 
 
 @njit(cache=True, nogil=True)
-def _firm(p, n, firm):
-    """Work pressure from today's occupancy, corner cutting (tomorrow's time factor) and the service standard."""
+def _measures(p):
+    """Time factor of what the firm manages to (:func:`mech.measures_factor`)."""
+    return mech.measures_factor(p[K.MEASURES_INSIDE_OUT], p[K.MEASURES_CORNER_CUT])
+
+
+@njit(cache=True, nogil=True)
+def _firm(p, n, firm, consistency):
+    """Work pressure from today's occupancy, corner cutting (tomorrow's time factor), the service standard and
+    the slow stocks (guideline competence, relationships along the chain, the premium charged)."""
     n_on_front = n[I_ON_FRONT]
     occupancy = firm[F_BUSY_FRONT] / (n_on_front * firm[F_OPEN_MIN]) if n_on_front > 0 else 0.0
     firm[F_OCCUPANCY] = occupancy
-    # The load at the standard's pace: what occupancy would be without today's corner cutting.
-    demanded = occupancy * firm[F_STANDARD] / max(firm[F_TIME_FACTOR], 1e-9)
+    # The load at the standard's pace: what occupancy would be without today's corner cutting (the measures'
+    # cut included).
+    demanded = occupancy * firm[F_STANDARD] / max(firm[F_TIME_FACTOR] * _measures(p), 1e-9)
     firm[F_PRESSURE] = mech.smooth(
         firm[F_PRESSURE], demanded / p[K.SERVICE_TARGET_OCCUPANCY], p[K.EROSION_PRESSURE_DAYS]
     )
@@ -832,6 +910,26 @@ def _firm(p, n, firm):
     firm[F_TIME_FACTOR] = mech.time_factor(
         firm[F_STANDARD], firm[F_PRESSURE], p[K.EROSION_TIME_ELASTICITY], p[K.EROSION_MIN_TIME_FACTOR]
     )
+    mean_consistency = 0.0
+    for m in range(n[I_MANAGERS]):
+        mean_consistency += consistency[m]
+    mean_consistency /= max(n[I_MANAGERS], 1)
+    firm[F_COMPETENCE] = mech.competence_update(
+        firm[F_COMPETENCE], p[K.EMPOWERMENT_GUIDELINES] > 0.5, p[K.EMPOWERMENT_COMPETENCE_DAYS], mean_consistency
+    )
+    firm[F_RELATIONSHIPS] = mech.smooth(
+        firm[F_RELATIONSHIPS], p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION], p[K.SERVICE_PHILOSOPHY_RELATIONSHIP_DAYS]
+    )
+    premium = mech.charged_premium(
+        firm[F_PREMIUM],
+        p[K.PRICING_PRICE_PREMIUM],
+        firm[F_REPUTATION],
+        p[K.PRICING_WTP_MAX],
+        p[K.PRICING_WTP_FLOOR_SATISFACTION],
+        p[K.PRICING_WTP_FULL_SATISFACTION],
+    )
+    firm[F_PREMIUM_MOVED] = 1.0 if premium != firm[F_PREMIUM] else 0.0
+    firm[F_PREMIUM] = premium
 
 
 @njit(cache=True, nogil=True)
@@ -870,16 +968,42 @@ def _ledger(p, day, n, firm, consistency, stats, row):
         mech.coaching_hours_per_day(mean_consistency, p[K.LEADERSHIP_COACHING_HOURS_PER_EMPLOYEE_YEAR], n_staff)
         * mgr_per_hour
     )
-    row[C_LABOUR] = wages_front + wages_back + manager_wages - manager_time - trainee_time - coordination
+    # A change programme: today's fees, and the paid time its training days take off the floor.
+    programme_time = 0.0
+    if day < firm[F_PROGRAMME_UNTIL]:
+        programme_time = firm[F_PROGRAMME_SHARE] * (wages_front + wages_back)
+    row[C_CHANGE] = firm[F_CHANGE_FEE] + programme_time
+    firm[F_CHANGE_FEE] = 0.0
+    # Compliance: a share of breaches is found, after an exponential lag, and fined under an annual cap.
+    if int(day // DAYS_PER_YEAR) != int((day - 1) // DAYS_PER_YEAR):
+        firm[F_FINED_YEAR] = 0.0  # a new calendar year
+    firm[F_UNDETECTED] += stats[S_BREACHES] * p[K.COMPLIANCE_DETECTION_PROBABILITY]
+    found = firm[F_UNDETECTED] * mech.detected_share(p[K.COMPLIANCE_DETECTION_LAG_DAYS])
+    firm[F_UNDETECTED] -= found
+    firm[F_DETECTED] = found
+    fine = mech.capped_penalty(
+        found * p[K.COMPLIANCE_BREACH_PENALTY_USD], firm[F_FINED_YEAR], p[K.COMPLIANCE_ANNUAL_CAP_USD]
+    )
+    firm[F_FINED_YEAR] += fine
+    row[C_LABOUR] = (
+        wages_front + wages_back + manager_wages - manager_time - trainee_time - coordination - programme_time
+    )
     row[C_TRAINING] = trainee_time + direct
     row[C_HIRING] = firm[F_HIRING_COST]
     row[C_RECOVERY] = stats[S_RECOVERY_USD]
     row[C_ABUSE] = stats[S_ABUSE_USD]
-    row[C_COMPLIANCE] = stats[S_BREACHES] * p[K.COMPLIANCE_BREACH_PENALTY_USD]
+    row[C_COMPLIANCE] = fine
     row[C_MANAGER_TIME] = manager_time
     row[C_COACHING] = coaching
     row[C_COORDINATION] = coordination
-    row[C_SYSTEMS] = n[I_FRONTLINE] * p[K.SERVICE_DATA_ACCESS] * p[K.SERVICE_DATA_COST_USD_PER_SEAT_YEAR] * per_day
+    row[C_SYSTEMS] = (
+        n[I_FRONTLINE]
+        * per_day
+        * (
+            p[K.SERVICE_DATA_ACCESS] * p[K.SERVICE_DATA_COST_USD_PER_SEAT_YEAR]
+            + (1.0 - p[K.MEASURES_INSIDE_OUT]) * p[K.MEASURES_OUTSIDE_IN_COST_USD_PER_SEAT_YEAR]
+        )
+    )
     row[C_ACQUISITION] = firm[F_ACQUISITION_COST]
     row[C_WELLBEING] = n_staff * p[K.PEOPLE_FIRST_LEVEL] * p[K.PEOPLE_FIRST_WELLBEING_USD_PER_EMPLOYEE_YEAR] * per_day
     row[C_OVERHEAD] = p[K.FIRM_OVERHEAD_USD_PER_FRONTLINE_DAY] * p[K.FIRM_FRONTLINE]
@@ -888,7 +1012,7 @@ def _ledger(p, day, n, firm, consistency, stats, row):
         total += row[col]
     row[C_COST_TOTAL] = total
     # Failure demand (repeats of unresolved contacts) costs time but earns nothing.
-    price = p[K.PRICING_REVENUE_PER_CONTACT_USD] * (1.0 + p[K.PRICING_PRICE_PREMIUM])
+    price = p[K.PRICING_REVENUE_PER_CONTACT_USD] * (1.0 + firm[F_PREMIUM])
     revenue = (stats[S_SERVED] - stats[S_SERVED_REPEATS]) * price
     profit = revenue - total
     row[C_REVENUE] = revenue
@@ -910,7 +1034,7 @@ def _ledger(p, day, n, firm, consistency, stats, row):
 
 
 @njit(cache=True, nogil=True)
-def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
+def _record(p, n, firm, cuf, cui, ef, ei, belief, stats, row, counts):
     """The day's row (all but the ledger's money columns) and the day's workload ``counts``."""
     n_cust = n[I_CUSTOMERS]
     n_staff = n[I_STAFF]
@@ -933,12 +1057,16 @@ def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
         row[C_ACTIVE_SEG + cui[i, SEGMENT]] += 1.0
     if n_cust > 0:
         firm[F_REPUTATION] = mech.smooth(firm[F_REPUTATION], sat_sum / n_cust, p[K.MARKET_REPUTATION_DAYS])
+    # Breaches made public hurt the name (compliance.reputation_hit each).
+    firm[F_REPUTATION] = mech.clip01(firm[F_REPUTATION] - firm[F_DETECTED] * p[K.COMPLIANCE_REPUTATION_HIT])
     eng_sum = 0.0
+    belief_sum = 0.0
     engaged = 0
     stress_sum = 0.0
     for e in range(n_staff):
         eng_sum += ef[e, ENGAGEMENT]
         stress_sum += ef[e, STRESS]
+        belief_sum += belief[ei[e, MANAGER]]
         if ef[e, ENGAGEMENT] > p[K.ENGAGEMENT_ENGAGED_THRESHOLD]:
             engaged += 1
     served = stats[S_SERVED]
@@ -972,6 +1100,14 @@ def _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts):
     row[C_APPROVAL_WAIT] = stats[S_APPROVAL_WAIT_SUM] / stats[S_ESCALATIONS] if stats[S_ESCALATIONS] > 0 else 0.0
     row[C_GRANTS] = stats[S_GRANTS]
     row[C_BREACHES] = stats[S_BREACHES]
+    row[C_BREACHES_DETECTED] = firm[F_DETECTED]
+    row[C_FULFILMENTS] = stats[S_FULFILMENTS]
+    row[C_CHASES] = stats[S_CHASES]
+    row[C_EPISODE] = stats[S_EPISODE_SUM] / stats[S_EPISODES] if stats[S_EPISODES] > 0 else 0.0
+    row[C_BELIEF] = belief_sum / n_staff if n_staff > 0 else 0.0
+    row[C_COMPETENCE] = firm[F_COMPETENCE]
+    row[C_RELATIONSHIPS] = firm[F_RELATIONSHIPS]
+    row[C_PREMIUM] = firm[F_PREMIUM]
     row[C_FCR] = stats[S_RESOLVED] / served if served > 0 else 0.0
     row[C_HANDOFFS] = stats[S_HANDOFFS]
     row[C_HANDOFF_FAILURES] = stats[S_HANDOFF_FAILURES]
@@ -991,6 +1127,18 @@ def _night(n, ef):
     """Everyone on the payroll is a day older."""
     for e in range(n[I_STAFF]):
         ef[e, TENURE] += 1.0
+
+
+@njit(cache=True, nogil=True)
+def _today(p, firm, today):
+    """The service day's view of the slow stocks: relationships along the chain (hand-off and fulfilment
+    delays, hand-off failures), guideline competence and the premium charged."""
+    rel = firm[F_RELATIONSHIPS]
+    today[T_HANDOFF_DELAY] = mech.handoff_delay_mean(p[K.SERVICE_PHILOSOPHY_HANDOFF_DELAY_MIN], rel)
+    today[T_HANDOFF_FAILURE] = mech.handoff_failure_probability(p[K.SERVICE_PHILOSOPHY_HANDOFF_FAILURE], rel)
+    today[T_FULFIL_DELAY] = mech.handoff_delay_mean(p[K.RECOVERY_FULFILMENT_DELAY_MIN], rel)
+    today[T_COMPETENCE] = firm[F_COMPETENCE]
+    today[T_PREMIUM] = firm[F_PREMIUM]
 
 
 # --------------------------------------------------------------------------- the kernel
@@ -1020,10 +1168,11 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: P
 
     # Set-up: the state vectors, managers, the payroll, customers, and the day's buffers.
     firm, n = _init_firm(p)
-    consistency, reports = _init_managers(p, n, r_init)
-    ef, ei = _init_employees(p, n, firm, consistency, reports, r_init)
+    consistency, reports, belief = _init_managers(p, n, r_init)
+    ef, ei = _init_employees(p, n, firm, belief, reports, r_init)
     pick, keep, vac_role, vac_due = _staff_buffers(ef.shape[0])
-    cuf, cui = _init_customers(p, n, r_init)
+    cuf, cui = _init_customers(p, n, firm, r_init)
+    today = np.zeros(N_TODAY)
     kf, ki = _contact_buffers(p, n)
     stats = np.zeros(N_STATS)
     rb = np.zeros((N_SLOTS, 0))
@@ -1036,33 +1185,36 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: P
         # 0. The policy switch: new policies, consistency and staffing plan from this morning on.
         if day == switch_day:
             ef, ei, pick, keep, vac_role, vac_due = _switch(
-                p, p_after, day, n, consistency, ef, ei, pick, keep, vac_role, vac_due, r_hire
+                p, p_after, day, n, firm, consistency, ef, ei, pick, keep, vac_role, vac_due, r_hire
             )
             p = p_after
             gs = gamma_shape(p)
 
         # 1. Morning: reset, ramp-up, the rota, today's contacts, gate share and autonomy.
-        kf, ki = _morning(p, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals)
+        kf, ki = _morning(p, day, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals)
 
-        # 2. The service day (its random numbers drawn up front, stream by stream).
+        # 2. The service day (its random numbers drawn up front, stream by stream), under today's stocks.
         n_staff, n_contacts = n[I_STAFF], n[I_CONTACTS]
-        time_factor, gate_share = firm[F_TIME_FACTOR], firm[F_GATE_SHARE]
+        time_factor, gate_share = firm[F_TIME_FACTOR] * _measures(p), firm[F_GATE_SHARE]
+        _today(p, firm, today)
         rb = top_up(rb, rp, rn, rngs, gs, n_contacts, PER_CONTACT)
-        service_day(p, cuf, cui, ef, ei, n_staff, kf, ki, n_contacts, time_factor, gate_share, rb, rp, stats)
+        service_day(p, cuf, cui, ef, ei, n_staff, kf, ki, n_contacts, time_factor, gate_share, today, rb, rp, stats)
 
         # 3. Customers: churn, then referrals and paid acquisition from the market.
         cuf, cui = _customers(p, day, n, firm, cuf, cui, stats, counts, r_churn, r_acq)
 
         # 4. Employees: stress, engagement, training, then quits (each quit opens a vacancy).
-        _employees(p, day, n, firm, ef, ei, consistency, reports, keep, vac_role, vac_due, counts, r_emp, r_hire)
+        _employees(
+            p, day, n, firm, ef, ei, consistency, belief, reports, keep, vac_role, vac_due, counts, r_emp, r_hire
+        )
 
         # 5. Vacancies filled when due.
-        _vacancies(p, day, n, firm, ef, ei, consistency, reports, vac_role, vac_due, r_hire)
+        _vacancies(p, day, n, firm, ef, ei, belief, reports, vac_role, vac_due, r_hire)
 
-        # 6. Firm: work pressure, corner cutting and the standard; the ledger and the budget rule.
-        _firm(p, n, firm)
+        # 6. Firm: work pressure, corner cutting, the standard and the slow stocks; the ledger and the budget rule.
+        _firm(p, n, firm, consistency)
         _ledger(p, day, n, firm, consistency, stats, row)
 
         # 7. The day's row; overnight, a day of tenure.
-        _record(p, n, firm, cuf, cui, ef, ei, stats, row, counts)
+        _record(p, n, firm, cuf, cui, ef, ei, belief, stats, row, counts)
         _night(n, ef)

@@ -3,9 +3,8 @@
 Every scenario key is one entry, at the index named after the key in
 :mod:`.keys` (``service.handle_time_min`` -> ``K.SERVICE_HANDLE_TIME_MIN``);
 booleans are 0/1 and the empowerment mode is ``EMPOWERMENT_GUIDELINES``.
-The few quantities derived from several keys (hand-off delay and failure
-under internal orientation, breach risks, the planned headcount and the
-approval capacity) are computed here once, with the same mechanism
+The few quantities derived from several keys (the planned headcount, the
+approval capacity, pay and hiring effects) are computed here once, with the same mechanism
 functions the mesa engine uses.
 
 A vector, not a record: numba passes a tuple as one argument per field, so a
@@ -31,10 +30,6 @@ DERIVED: dict[str, str] = {
     "empowerment_guidelines": "1 under guidelines, 0 under approval gating",
     "planned_frontline": "frontline headcount including the people-first staffing buffer",
     "manager_servers": "managers available for approvals at once",
-    "handoff_delay_mean_min": "mean transmission delay of a hand-off under internal orientation (min)",
-    "handoff_failure_p": "hand-off failure probability under internal orientation",
-    "breach_p_discretion": "breach risk of a discretionary grant (0 outside a regulated domain)",
-    "breach_p_gated": "breach risk of a manager-approved grant (0 outside a regulated domain)",
     "discretion": "discretion the job carries under the empowerment policy [0, 1)",
     "pay_quit_factor": "quit-hazard multiplier of the pay premium",
     "applicants": "qualified applicants screened per vacancy under the pay and hiring policy",
@@ -55,17 +50,12 @@ def pack(s: Scenario) -> np.ndarray:
     for key, value in s.flat().items():
         if key != "empowerment.mode":
             values[key.replace(".", "_")] = float(value)
-    sp, em, co = s.service_philosophy, s.empowerment, s.compliance
+    sp, em = s.service_philosophy, s.empowerment
     values["empowerment_guidelines"] = 1.0 if em.mode == "guidelines" else 0.0
     values["planned_frontline"] = float(
         round(s.firm.frontline * (1.0 + s.people_first.staffing_buffer * s.people_first.level))
     )
     values["manager_servers"] = float(max(1, round(s.firm.managers * s.managers.availability)))
-    values["handoff_delay_mean_min"] = mech.handoff_delay_mean(sp.handoff_delay_min, sp.internal_orientation)
-    values["handoff_failure_p"] = mech.handoff_failure_probability(sp.handoff_failure, sp.internal_orientation)
-    p_disc = mech.breach_probability(em.discretion_limit_usd, co.breach_probability, co.reference_limit_usd)
-    values["breach_p_discretion"] = p_disc if co.regulated else 0.0
-    values["breach_p_gated"] = co.breach_probability * co.gated_factor if co.regulated else 0.0
     h, pay, c = s.hiring, s.pay, s.customers
     values["discretion"] = mech.discretion_index(em.mode == "guidelines", em.discretion_limit_usd)
     values["pay_quit_factor"] = mech.pay_quit_factor(pay.premium, pay.quit_elasticity)

@@ -12,11 +12,18 @@ The same process as the mesa engine's SimPy day
   patience deadline. A reneged contact is noticed when it reaches the head
   of the queue or at the end of the day, so reneging needs no event;
 * the employee holds the contact through its hand-offs (transmission delay,
-  a back-office worker from a FIFO store, rework on failure) and its
-  approval (response delay, then a manager from a FIFO multi-server queue);
+  a back-office worker from a FIFO store, rework on failure); an exception
+  is decided on the spot under guidelines, or taken and passed on: a manager
+  decides it asynchronously (response delay, then a manager from a FIFO
+  multi-server queue) while the employee serves the next customer;
+* a voiced problem is a recovery episode: a granted remedy may go to the
+  back office for fulfilment (its own delay, the same FIFO store, rework),
+  and when the episode ends the customer's satisfaction moves with the TARP
+  outcome of its length, and the customer has chased it;
 * the pending events (service end, hand-off arrival, back-office end,
   manager arrival, approval end) sit in a binary heap keyed by time and a
-  sequence number, so ties resolve in a fixed order.
+  sequence number, so ties resolve in a fixed order; the loop runs until the
+  last episode of the day has ended (past closing time if need be).
 
 Every per-event step is O(log events in flight); nothing scans all servers
 or all customers. Random numbers come from the named streams of the
@@ -50,11 +57,13 @@ from simulation.engines.numba_engine.draws import (
     take,
 )
 from simulation.engines.numba_engine.state import (
+    ABUSER,
     ABUSIVE,
     ADEQUACY,
     APPROVAL_DELAY,
     ARRIVAL,
     ATTEMPTS,
+    BASE_EXPERIENCE,
     BUSY,
     CHAIN,
     CHAIN_N,
@@ -73,12 +82,16 @@ from simulation.engines.numba_engine.state import (
     FIT,
     HANDOFF,
     JUDGEMENT,
+    LEARNED,
     MAX_CHAIN,
     MEAN_TIME,
     ON_DUTY,
+    ON_SPOT,
+    OPENED,
     OUTCOME,
     PATIENCE_MEAN,
     PENDING,
+    PHASE,
     PRODUCTIVITY,
     PROPENSITY,
     REPEAT,
@@ -94,6 +107,7 @@ from simulation.engines.numba_engine.state import (
     STEP_START,
     TECHNICAL_INNATE,
     TECHNICAL_TRAINED,
+    WORKER,
 )
 
 # Event kinds.
@@ -135,7 +149,19 @@ S_WAIT_P95 = 19
 S_SERVED_FRESH = 20  # first of 3 (by customer segment): served first contacts (they earn revenue)
 S_GRANTED_USD = 23  # first of 3 (by customer segment): money granted (recovery and abuse)
 S_REPEAT_CONTACTS = 26  # contacts that are repeats of failed ones (failure demand)
-N_STATS = 27
+S_FULFILMENTS = 27  # recoveries passed to the back office (rework included)
+S_CHASES = 28  # contacts scheduled by customers chasing a slow recovery
+S_EPISODES = 29  # recovery episodes that ended
+S_EPISODE_SUM = 30  # their summed length (min)
+N_STATS = 31
+
+# Today's values of the firm's slow stocks, handed to the service day (the ``today`` vector).
+T_HANDOFF_DELAY = 0  # mean hand-off transmission delay (min) under today's relationships along the chain
+T_HANDOFF_FAILURE = 1  # hand-off failure probability under today's relationships
+T_FULFIL_DELAY = 2  # mean wait before the back office picks up a fulfilment (min)
+T_COMPETENCE = 3  # guideline competence
+T_PREMIUM = 4  # the premium charged
+N_TODAY = 5
 
 
 # --------------------------------------------------------------------------- heap
@@ -288,10 +314,10 @@ def _soft(ef, e):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def overcharge(p, satisfaction):
-    """The price premium minus what the customer's experience is worth to them (:func:`mech.overcharge`)."""
+def overcharge(p, premium, satisfaction):
+    """The premium charged minus what the customer's experience is worth to them (:func:`mech.overcharge`)."""
     return mech.overcharge(
-        p[K.PRICING_PRICE_PREMIUM],
+        premium,
         satisfaction,
         p[K.PRICING_WTP_MAX],
         p[K.PRICING_WTP_FLOOR_SATISFACTION],
@@ -300,11 +326,11 @@ def overcharge(p, satisfaction):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def churn_p(p, satisfaction, sensitivity):
-    """A customer's daily churn probability (cached per customer: it moves only with satisfaction)."""
+def churn_p(p, premium, satisfaction, sensitivity):
+    """A customer's daily churn probability (cached per customer: it moves with satisfaction and the premium)."""
     return mech.churn_probability(
         satisfaction,
-        overcharge(p, satisfaction),
+        overcharge(p, premium, satisfaction),
         sensitivity,
         p[K.LOYALTY_CHURN_PER_YEAR],
         p[K.LOYALTY_REFERENCE_SATISFACTION],
@@ -314,18 +340,22 @@ def churn_p(p, satisfaction, sensitivity):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _finish_customer(p, cuf, cui, cust, experience, wait, unresolved, rb, rp, gs):
-    cuf[cust, SATISFACTION] = mech.satisfaction_update(
-        cuf[cust, SATISFACTION], experience, p[K.LOYALTY_SATISFACTION_RATE]
-    )
-    cuf[cust, CHURN_P] = churn_p(p, cuf[cust, SATISFACTION], cuf[cust, SENSITIVITY])
+def _satisfy(p, today, cuf, cust, experience, rate):
+    """Satisfaction moves toward an experience (an encounter, or a problem's outcome); churn risk follows."""
+    cuf[cust, SATISFACTION] = mech.satisfaction_update(cuf[cust, SATISFACTION], experience, rate)
+    cuf[cust, CHURN_P] = churn_p(p, today[T_PREMIUM], cuf[cust, SATISFACTION], cuf[cust, SENSITIVITY])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _after_contact(p, cuf, cui, cust, wait, unresolved, rb, rp):
+    """The wait the customer learns to expect, and whether an unresolved contact comes back tomorrow."""
     cuf[cust, EXPECTED_WAIT] += mech.EXPECTED_WAIT_RATE * (wait - cuf[cust, EXPECTED_WAIT])
     if unresolved and take(rb, rp, ARRIVALS_U) < p[K.DEMAND_REPEAT_CONTACT_SHARE]:
         cui[cust, PENDING] += 1
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _morning(p, ef, ei, e, time_factor):
+def _morning(p, ef, ei, e, time_factor, competence):
     """What an employee on duty brings to every contact today (their skills and engagement hold all day)."""
     technical = _technical(ef, e)
     if ei[e, ROLE] == 0:
@@ -348,7 +378,11 @@ def _morning(p, ef, ei, e, time_factor):
         p[K.EROSION_QUALITY_ELASTICITY],
     )
     ef[e, COURTESY] = mech.courtesy(soft, ef[e, ENGAGEMENT])
-    ef[e, JUDGEMENT] = mech.judgement(soft, ef[e, FIT], ef[e, ENGAGEMENT], ef[e, PRODUCTIVITY])
+    ef[e, JUDGEMENT] = mech.competent_judgement(
+        mech.judgement(soft, ef[e, FIT], ef[e, ENGAGEMENT], ef[e, PRODUCTIVITY]),
+        competence,
+        p[K.EMPOWERMENT_COMPETENCE_WEIGHT],
+    )
 
 
 @njit(cache=True, nogil=True)
@@ -387,14 +421,15 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
     n_contacts,
     time_factor,
     gate_share,
+    today,
     rb,
     rp,
     stats,
 ):
     """Run one service day over ``n_contacts`` contacts already in ``kf, ki`` (customer, arrival, repeat).
 
-    ``ef, ei`` rows with ``on_duty == 1`` serve (role 0 frontline, 1 back office); ``stats`` (length
-    ``N_STATS``) is filled; customers and employees are updated in place.
+    ``ef, ei`` rows with ``on_duty == 1`` serve (role 0 frontline, 1 back office); ``today`` holds the firm's
+    slow stocks (``T_*``); ``stats`` (length ``N_STATS``) is filled; customers and employees are updated in place.
     """
     gs = gamma_shape(p)
     stats[:] = 0.0
@@ -405,7 +440,7 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
     n_back = 0
     for e in range(n_staff):
         if ei[e, ON_DUTY] == 1:
-            _morning(p, ef, ei, e, time_factor)
+            _morning(p, ef, ei, e, time_factor, today[T_COMPETENCE])
             if ei[e, ROLE] == 0:
                 front_idle[n_front] = e
                 n_front += 1
@@ -420,7 +455,8 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
             stats[S_CONTACTS] += 1.0
             stats[S_REPEAT_CONTACTS] += ki[c, REPEAT]
             stats[S_ABANDONED] += 1.0
-            _finish_customer(p, cuf, cui, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, 0.0, True, rb, rp, gs)
+            _satisfy(p, today, cuf, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, p[K.LOYALTY_SATISFACTION_RATE])
+            _after_contact(p, cuf, cui, ki[c, CUSTOMER], 0.0, True, rb, rp)
         return
 
     # Queues of contacts (FIFO, never wrap: each contact joins each queue at most MAX_CHAIN times).
@@ -428,7 +464,7 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
     q_back = np.empty(max(n_contacts * MAX_CHAIN, 1), dtype=np.int64)
     q_mgr = np.empty(max(n_contacts, 1), dtype=np.int64)
 
-    # Event heap: at most one pending event per contact in service.
+    # Event heap: at most one pending event per contact (in service, waiting for a manager or being fulfilled).
     hcap = max(n_contacts, 1)
     ht = np.empty(hcap)
     hs = np.empty(hcap, dtype=np.int64)
@@ -446,6 +482,7 @@ def service_day(  # noqa: C901, PLR0912, PLR0915
         n_contacts,
         time_factor,
         gate_share,
+        today,
         rb,
         rp,
         stats,
@@ -481,6 +518,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
     n_contacts,
     time_factor,
     gate_share,
+    today,
     rb,
     rp,
     stats,
@@ -548,6 +586,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                     e,
                     now,
                     time_factor,
+                    gate_share,
                     rb,
                     rp,
                     gs,
@@ -585,10 +624,11 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 q_back[qb_tail] = c
                 qb_tail += 1
         elif kind == EV_BACKOFFICE_END:
-            w = ki[c, CHAIN + ki[c, CHAIN_N] - 1]
+            w = ki[c, WORKER]
             ef[w, BUSY] += now - kf[c, STEP_START]
-            ei[w, SERVED] += 1
-            if qb_head < qb_tail:  # the worker takes the next waiting hand-off
+            if ki[c, PHASE] == 0:
+                ei[w, SERVED] += 1
+            if qb_head < qb_tail:  # the worker takes the next waiting hand-off or fulfilment
                 hn, seq = _start_backoffice(
                     p, ef, ei, kf, ki, q_back[qb_head], w, now, time_factor, rb, rp, gs, ht, hs, hk, hc, hn, seq
                 )
@@ -604,74 +644,113 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
             else:
                 q_mgr[qm_tail] = c
                 qm_tail += 1
-        else:  # EV_APPROVAL_END
+        else:  # EV_APPROVAL_END: the manager decides and calls the customer back
             stats[S_MANAGER_MIN] += now - kf[c, STEP_START]
             if qm_head < qm_tail:  # the manager takes the next waiting approval
                 hn, seq = _start_approval(p, kf, ki, q_mgr[qm_head], now, rb, rp, gs, ht, hs, hk, hc, hn, seq)
                 qm_head += 1
             else:
                 busy_mgr -= 1
-            if ki[c, ABUSIVE] == 1:
+            abusive = ki[c, ABUSIVE] == 1
+            if abusive:
                 granted = take(rb, rp, APPROVALS_U) >= p[K.MANAGERS_DETECTION]
             else:
                 granted = take(rb, rp, APPROVALS_U) >= p[K.MANAGERS_STRICTNESS]
-            if granted and regulated and take(rb, rp, APPROVALS_U) < p[K.BREACH_P_GATED]:
-                stats[S_BREACHES] += 1.0
+            amount = p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM]
+            if granted:
+                _grant(p, cui, kf, ki, c, amount, stats)
+                if regulated:
+                    _breach(p, rb, rp, amount, ef[ki[c, EMPLOYEE], JUDGEMENT], True, stats)
             kf[c, APPROVAL_DELAY] = now - kf[c, ESCALATED_AT]
             stats[S_APPROVAL_WAIT_SUM] += kf[c, APPROVAL_DELAY]
-            _grant(p, cui, kf, ki, c, granted, p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], p[K.RECOVERY_GENEROSITY], stats)
-            action = ACT_FINISH
+            if granted and abusive:
+                # An abusive claim granted by a manager: nothing to recover, the customer got its money.
+                _satisfy(p, today, cuf, ki[c, CUSTOMER], kf[c, BASE_EXPERIENCE], p[K.LOYALTY_SATISFACTION_RATE])
+            else:
+                ki[c, OUTCOME] = mech.RESOLVED if granted else mech.UNRESOLVED
+                kf[c, ADEQUACY] = p[K.RECOVERY_GENEROSITY]
+                if not granted and take(rb, rp, ARRIVALS_U) < p[K.DEMAND_REPEAT_CONTACT_SHARE]:
+                    cui[ki[c, CUSTOMER], PENDING] += 1  # a refusal on the callback: the customer calls back to argue
+                hn, seq = _decided(p, today, cuf, cui, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
+            continue
 
-        if action == ACT_CHECK:  # did the hand-off work? (rework at most MAX_CHAIN - 1 times)
-            if take(rb, rp, HANDOFFS_U) < p[K.HANDOFF_FAILURE_P]:
-                ki[c, FAILED] += 1
+        if action == ACT_CHECK:  # did the hand-off (or the fulfilment) work? (rework at most MAX_CHAIN - 1 times)
+            fulfilling = ki[c, PHASE] == 2
+            if take(rb, rp, HANDOFFS_U) < today[T_HANDOFF_FAILURE]:
                 stats[S_HANDOFF_FAILURES] += 1.0
+                if not fulfilling:
+                    ki[c, FAILED] += 1
                 if ki[c, ATTEMPTS] < MAX_CHAIN:
                     action = ACT_HANDOFF
+            if fulfilling:
+                if action == ACT_HANDOFF:
+                    hn, seq = _fulfil(p, today, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
+                else:
+                    _close_episode(p, today, cuf, cui, kf, ki, c, now, stats)
+                continue
             if action == ACT_CHECK:
                 action = ACT_DECIDE if ki[c, EXCEPTION] == 1 else ACT_FINISH
         if action == ACT_HANDOFF:
             stats[S_HANDOFFS] += 1.0
             ki[c, ATTEMPTS] += 1
             t_next = now
-            if p[K.HANDOFF_DELAY_MEAN_MIN] > 0.0:
-                t_next = now + p[K.HANDOFF_DELAY_MEAN_MIN] * take(rb, rp, HANDOFFS_E)
+            if today[T_HANDOFF_DELAY] > 0.0:
+                t_next = now + today[T_HANDOFF_DELAY] * take(rb, rp, HANDOFFS_E)
             hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_HANDOFF_ARRIVE, c)
             seq += 1
-        elif action == ACT_DECIDE:  # on the spot under guidelines, else through a manager
+        elif action == ACT_DECIDE:  # on the spot under guidelines, else taken and passed to a manager
             stats[S_EXCEPTIONS] += 1.0
             abusive = ki[c, ABUSIVE] == 1
+            cust = ki[c, CUSTOMER]
             if abusive:
                 stats[S_ABUSIVE_CLAIMS] += 1.0
-            gated = (not guidelines) or kf[c, CLAIM] > p[K.EMPOWERMENT_DISCRETION_LIMIT_USD]
-            if not gated and gate_share > 0.0 and take(rb, rp, APPROVALS_U) < gate_share:
-                gated = True
-            if gated:
+                if cui[cust, ABUSER] == 1 and guidelines:
+                    cui[cust, LEARNED] = 1
+            kf[c, OPENED] = now
+            if ki[c, ON_SPOT] == 0:
                 stats[S_ESCALATIONS] += 1.0
                 kf[c, ESCALATED_AT] = now
+                ki[c, OUTCOME] = mech.PENDING
+                ki[c, PHASE] = 1
                 t_next = now
                 if p[K.MANAGERS_RESPONSE_DELAY_MIN] > 0.0:
                     t_next = now + p[K.MANAGERS_RESPONSE_DELAY_MIN] * take(rb, rp, APPROVALS_E)
                 hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_MANAGER_ARRIVE, c)
                 seq += 1
             else:
-                # The employee's judgement sets how often abuse is spotted, how well the remedy fits and how much
-                # more than needed is given.
+                # The employee's judgement (with guideline competence) sets how often abuse is spotted, how well
+                # the remedy fits, how much more than needed is given and the breach risk.
                 judgement = ef[ki[c, EMPLOYEE], JUDGEMENT]
                 detection = mech.on_the_spot_detection(p[K.EMPOWERMENT_EMPLOYEE_DETECTION], judgement)
                 granted = not (abusive and take(rb, rp, EXCEPTIONS_U) < detection)
-                if granted and regulated and take(rb, rp, APPROVALS_U) < p[K.BREACH_P_DISCRETION]:
-                    stats[S_BREACHES] += 1.0
                 amount = mech.on_the_spot_grant(
                     p[K.RECOVERY_GENEROSITY] * kf[c, CLAIM], p[K.EMPOWERMENT_OVERGRANT], judgement
                 )
-                adequacy = mech.on_the_spot_adequacy(p[K.RECOVERY_GENEROSITY], judgement)
-                _grant(p, cui, kf, ki, c, granted, amount, adequacy, stats)
-                action = ACT_FINISH
+                if granted:
+                    _grant(p, cui, kf, ki, c, amount, stats)
+                    if regulated:
+                        _breach(p, rb, rp, amount, judgement, False, stats)
+                if granted and abusive:
+                    ki[c, OUTCOME] = mech.NO_PROBLEM  # the opportunist got what it came for
+                else:
+                    ki[c, OUTCOME] = mech.RESOLVED if granted else mech.UNRESOLVED
+                    kf[c, ADEQUACY] = mech.on_the_spot_adequacy(p[K.RECOVERY_GENEROSITY], judgement)
+            action = ACT_FINISH
         if action != ACT_FINISH:
             continue
 
-        _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs, stats)
+        _finish_contact(p, today, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs, stats)
+        if ki[c, EXCEPTION] == 1 and ki[c, OUTCOME] != mech.NO_PROBLEM:
+            if ki[c, PHASE] == 0:  # decided on the spot: the episode goes on (fulfilment) or ends now
+                hn, seq = _decided(p, today, cuf, cui, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
+        else:
+            rate = p[K.LOYALTY_SATISFACTION_RATE]
+            if ki[c, OUTCOME] != mech.NO_PROBLEM:
+                rate = p[K.LOYALTY_PROBLEM_RATE]
+            factor = mech.problem_outcome_factor(
+                ki[c, OUTCOME], kf[c, CLAIM] > p[K.RECOVERY_LARGE_CLAIM_USD], 0.0, 0.0, p[K.RECOVERY_SPEED_SCALE_MIN]
+            )
+            _satisfy(p, today, cuf, ki[c, CUSTOMER], kf[c, BASE_EXPERIENCE] * factor, rate)
         # The employee is free: the head of the queue takes them, skipping those who reneged.
         e = ki[c, EMPLOYEE]
         started = False
@@ -679,7 +758,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
             nxt = q_front[qf_head]
             qf_head += 1
             if kf[nxt, DEADLINE] < now:
-                _renege(p, cuf, cui, kf, ki, nxt, rb, rp, gs, stats)
+                _renege(p, today, cuf, cui, kf, ki, nxt, rb, rp, gs, stats)
                 continue
             n_waits, n_pos, hn, seq = _start(
                 p,
@@ -693,6 +772,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 e,
                 now,
                 time_factor,
+                gate_share,
                 rb,
                 rp,
                 gs,
@@ -715,16 +795,18 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
 
     # Whoever still queues at the end gave up at their deadline.
     while qf_head < qf_tail:
-        _renege(p, cuf, cui, kf, ki, q_front[qf_head], rb, rp, gs, stats)
+        _renege(p, today, cuf, cui, kf, ki, q_front[qf_head], rb, rp, gs, stats)
         qf_head += 1
     return n_waits, n_pos
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _start_backoffice(p, ef, ei, kf, ki, c, w, now, time_factor, rb, rp, gs, ht, hs, hk, hc, hn, seq):
-    """Back-office worker ``w`` takes hand-off ``c``."""
-    ki[c, CHAIN + ki[c, CHAIN_N]] = w
-    ki[c, CHAIN_N] += 1
+    """Back-office worker ``w`` takes hand-off (or fulfilment) ``c``."""
+    ki[c, WORKER] = w
+    if ki[c, PHASE] == 0:  # the chain of a contact the frontline holds sees its outcome (the mirror)
+        ki[c, CHAIN + ki[c, CHAIN_N]] = w
+        ki[c, CHAIN_N] += 1
     kf[c, STEP_START] = now
     mean = ef[w, MEAN_TIME]
     hn = heap_push(ht, hs, hk, hc, hn, now + gamma_mean(rb, rp, gs, HANDOFFS_G, mean), seq, EV_BACKOFFICE_END, c)
@@ -741,29 +823,86 @@ def _start_approval(p, kf, ki, c, now, rb, rp, gs, ht, hs, hk, hc, hn, seq):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _renege(p, cuf, cui, kf, ki, c, rb, rp, gs, stats):
+def _renege(p, today, cuf, cui, kf, ki, c, rb, rp, gs, stats):
     stats[S_ABANDONED] += 1.0
-    _finish_customer(
-        p, cuf, cui, ki[c, CUSTOMER], mech.ABANDON_EXPERIENCE, kf[c, DEADLINE] - kf[c, ARRIVAL], True, rb, rp, gs
-    )
+    cust = ki[c, CUSTOMER]
+    _satisfy(p, today, cuf, cust, mech.ABANDON_EXPERIENCE, p[K.LOYALTY_SATISFACTION_RATE])
+    _after_contact(p, cuf, cui, cust, kf[c, DEADLINE] - kf[c, ARRIVAL], True, rb, rp)
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _grant(p, cui, kf, ki, c, granted, amount, adequacy, stats):
-    """Book a decision: ``amount`` USD given if ``granted``, a remedy of that ``adequacy``."""
-    if granted:
-        stats[S_GRANTS] += 1.0
-        stats[S_GRANTED_USD + cui[ki[c, CUSTOMER], SEGMENT]] += amount
-        if ki[c, ABUSIVE] == 1:
-            # The opportunist got what it came for: no problem to recover from.
-            stats[S_ABUSE_USD] += amount
-            stats[S_ABUSIVE_GRANTED] += 1.0
-        else:
-            stats[S_RECOVERY_USD] += amount
-            ki[c, OUTCOME] = mech.RESOLVED
-            kf[c, ADEQUACY] = adequacy
+def _grant(p, cui, kf, ki, c, amount, stats):
+    """Book a granted decision: ``amount`` USD, to recovery or (an abusive claim) to abuse."""
+    stats[S_GRANTS] += 1.0
+    stats[S_GRANTED_USD + cui[ki[c, CUSTOMER], SEGMENT]] += amount
+    if ki[c, ABUSIVE] == 1:
+        stats[S_ABUSE_USD] += amount
+        stats[S_ABUSIVE_GRANTED] += 1.0
     else:
-        ki[c, OUTCOME] = mech.UNRESOLVED
+        stats[S_RECOVERY_USD] += amount
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _breach(p, rb, rp, amount, judgement, reviewed, stats):
+    """A granted decision in a regulated domain breaches with the risk of that decision (:func:`mech.breach_probability`)."""
+    risk = mech.breach_probability(
+        amount,
+        judgement,
+        reviewed,
+        p[K.COMPLIANCE_BREACH_PROBABILITY],
+        p[K.COMPLIANCE_REFERENCE_LIMIT_USD],
+        p[K.COMPLIANCE_GATED_FACTOR],
+        p[K.MANAGERS_JUDGEMENT],
+    )
+    if take(rb, rp, APPROVALS_U) < risk:
+        stats[S_BREACHES] += 1.0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fulfil(p, today, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq):
+    """Pass a granted recovery (again) to the back office: it waits ``T_FULFIL_DELAY`` on average."""
+    stats[S_FULFILMENTS] += 1.0
+    ki[c, ATTEMPTS] += 1
+    t_next = now
+    if today[T_FULFIL_DELAY] > 0.0:
+        t_next = now + today[T_FULFIL_DELAY] * take(rb, rp, HANDOFFS_E)
+    hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_HANDOFF_ARRIVE, c)
+    return hn, seq + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _decided(p, today, cuf, cui, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq):
+    """A recovery was decided (``OUTCOME`` is set): a granted one may need the back office, else the episode ends."""
+    if (
+        ki[c, OUTCOME] == mech.RESOLVED
+        and p[K.RECOVERY_FULFILMENT_SHARE] > 0.0
+        and take(rb, rp, HANDOFFS_U) < p[K.RECOVERY_FULFILMENT_SHARE]
+    ):
+        ki[c, PHASE] = 2
+        ki[c, ATTEMPTS] = 0
+        return _fulfil(p, today, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
+    _close_episode(p, today, cuf, cui, kf, ki, c, now, stats)
+    return hn, seq
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _close_episode(p, today, cuf, cui, kf, ki, c, now, stats):
+    """The end of a recovery episode: its TARP outcome moves the customer's satisfaction; the chases it caused."""
+    cust = ki[c, CUSTOMER]
+    length = now - kf[c, OPENED]
+    stats[S_EPISODES] += 1.0
+    stats[S_EPISODE_SUM] += length
+    chased = mech.chases(length, p[K.RECOVERY_CHASE_AFTER_MIN])
+    stats[S_CHASES] += chased
+    cui[cust, PENDING] += chased
+    factor = mech.problem_outcome_factor(
+        ki[c, OUTCOME],
+        kf[c, CLAIM] > p[K.RECOVERY_LARGE_CLAIM_USD],
+        kf[c, ADEQUACY],
+        length,
+        p[K.RECOVERY_SPEED_SCALE_MIN],
+    )
+    _satisfy(p, today, cuf, cust, kf[c, BASE_EXPERIENCE] * factor, p[K.LOYALTY_PROBLEM_RATE])
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -779,6 +918,7 @@ def _start(
     e,
     now,
     time_factor,
+    gate_share,
     rb,
     rp,
     gs,
@@ -805,6 +945,8 @@ def _start(
     ki[c, OUTCOME] = mech.NO_PROBLEM
     ki[c, EXCEPTION] = 0
     ki[c, ABUSIVE] = 0
+    ki[c, ON_SPOT] = 0
+    ki[c, PHASE] = 0
     kf[c, CLAIM] = 0.0
     kf[c, ADEQUACY] = 0.0
     kf[c, APPROVAL_DELAY] = 0.0
@@ -812,13 +954,19 @@ def _start(
     ki[c, FAILED] = 0
     ki[c, CHAIN_N] = 0
     cust = ki[c, CUSTOMER]
-    # What the contact carries (exceptions stream).
-    if cui[cust, SEGMENT] == mech.OPPORTUNIST and take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_OPPORTUNIST_CLAIM_SHARE]:
+    guidelines = p[K.EMPOWERMENT_GUIDELINES] > 0.5
+    limit = p[K.EMPOWERMENT_DISCRETION_LIMIT_USD]
+    # What the contact carries (exceptions stream). Serial abusers claim more often and for more.
+    abuser = cui[cust, ABUSER] == 1
+    claim_share = p[K.DEMAND_ABUSER_CLAIM_SHARE] if abuser else p[K.DEMAND_OPPORTUNIST_CLAIM_SHARE]
+    if cui[cust, SEGMENT] == mech.OPPORTUNIST and take(rb, rp, EXCEPTIONS_U) < claim_share:
         ki[c, EXCEPTION] = 1
         ki[c, ABUSIVE] = 1
-        kf[c, CLAIM] = lognormal(
-            rb, rp, EXCEPTIONS_N, p[K.RECOVERY_ABUSIVE_CLAIM_MEDIAN_USD], p[K.RECOVERY_CLAIM_SIGMA]
-        )
+        median = p[K.RECOVERY_ABUSIVE_CLAIM_MEDIAN_USD] * (p[K.RECOVERY_ABUSER_CLAIM_MULTIPLIER] if abuser else 1.0)
+        kf[c, CLAIM] = lognormal(rb, rp, EXCEPTIONS_N, median, p[K.RECOVERY_CLAIM_SIGMA])
+        if abuser and cui[cust, LEARNED] == 1 and guidelines:
+            # A serial abuser who has met the limit keeps the claim just under it, on the spot.
+            kf[c, CLAIM] = min(kf[c, CLAIM], mech.LEARNED_LIMIT_SHARE * limit)
     elif take(rb, rp, EXCEPTIONS_U) < p[K.DEMAND_PROBLEM_SHARE]:
         # The problem's size is drawn whether or not it is voiced: large problems hurt more either way.
         kf[c, CLAIM] = lognormal(rb, rp, EXCEPTIONS_N, p[K.RECOVERY_CLAIM_MEDIAN_USD], p[K.RECOVERY_CLAIM_SIGMA])
@@ -836,31 +984,29 @@ def _start(
     )
     mean = ef[e, MEAN_TIME]
     if ki[c, EXCEPTION] == 1:
-        on_the_spot = p[K.EMPOWERMENT_GUIDELINES] > 0.5 and kf[c, CLAIM] <= p[K.EMPOWERMENT_DISCRETION_LIMIT_USD]
+        on_the_spot = guidelines and kf[c, CLAIM] <= limit
+        if on_the_spot and gate_share > 0.0 and take(rb, rp, APPROVALS_U) < gate_share:
+            on_the_spot = False  # control drift: re-gated to approval
+        ki[c, ON_SPOT] = 1 if on_the_spot else 0
         mean += mech.exception_time(p[K.SERVICE_EXCEPTION_TIME_MIN], time_factor, on_the_spot, ef[e, JUDGEMENT])
     hn = heap_push(ht, hs, hk, hc, hn, now + gamma_mean(rb, rp, gs, SERVICE_G, mean), seq, EV_SERVICE_END, c)
     return n_waits, n_pos, hn, seq + 1
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs, stats):
-    """Resolution, the experience, and the records of the employee, the internal chain and the customer."""
+def _finish_contact(p, today, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs, stats):
+    """Resolution, the encounter's experience (before any problem's outcome), the records of the employee and
+    the internal chain, and what the customer learns of the wait."""
     e = ki[c, EMPLOYEE]
     cust = ki[c, CUSTOMER]
     failed = ki[c, FAILED]
     p_res = ef[e, RESOLUTION]
     if failed > 0:
         p_res *= (1.0 - p[K.SERVICE_PHILOSOPHY_TRANSFER_PENALTY]) ** failed
-    resolved = take(rb, rp, SERVICE_U) < p_res and ki[c, OUTCOME] != mech.UNRESOLVED
-    factor = mech.problem_outcome_factor(
-        ki[c, OUTCOME],
-        kf[c, CLAIM] > p[K.RECOVERY_LARGE_CLAIM_USD],
-        kf[c, ADEQUACY],
-        kf[c, APPROVAL_DELAY],
-        p[K.RECOVERY_SPEED_SCALE_MIN],
-    )
-    factor *= mech.value_for_money(
-        overcharge(p, cuf[cust, SATISFACTION]), cuf[cust, SENSITIVITY], p[K.PRICING_VALUE_WEIGHT]
+    outcome = ki[c, OUTCOME]
+    resolved = take(rb, rp, SERVICE_U) < p_res and outcome != mech.UNRESOLVED and outcome != mech.PENDING
+    value = mech.value_for_money(
+        overcharge(p, today[T_PREMIUM], cuf[cust, SATISFACTION]), cuf[cust, SENSITIVITY], p[K.PRICING_VALUE_WEIGHT]
     )
     wait = kf[c, START] - kf[c, ARRIVAL]
     experience = mech.experience_score(
@@ -870,8 +1016,9 @@ def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs
         ef[e, COURTESY],
         failed,
         p[K.SERVICE_PHILOSOPHY_TRANSFER_PENALTY],
-        factor,
+        value,
     )
+    kf[c, BASE_EXPERIENCE] = experience
     ef[e, BUSY] += now - kf[c, START]
     ei[e, SERVED] += 1
     ef[e, EXPERIENCE_SUM] += experience
@@ -883,4 +1030,4 @@ def _finish_contact(p, cuf, cui, ef, ei, kf, ki, c, now, time_factor, rb, rp, gs
         stats[S_SERVED_FRESH + cui[cust, SEGMENT]] += 1.0
     stats[S_RESOLVED] += 1.0 if resolved else 0.0
     stats[S_EXPERIENCE_SUM] += experience
-    _finish_customer(p, cuf, cui, cust, experience, wait, not resolved, rb, rp, gs)
+    _after_contact(p, cuf, cui, cust, wait, not resolved and outcome != mech.PENDING, rb, rp)

@@ -33,7 +33,9 @@ N_CUSTOMER_F = 5
 # Customers, int columns (``cui``).
 SEGMENT = 0  # 0 regular, 1 price-sensitive, 2 opportunist
 PENDING = 1  # unresolved contacts that come back tomorrow
-N_CUSTOMER_I = 2
+ABUSER = 2  # 1 for a serial abuser
+LEARNED = 3  # 1 for a serial abuser who has met the discretion limit
+N_CUSTOMER_I = 4
 
 # Employees, float columns (``ef``).
 TECHNICAL_INNATE = 0
@@ -71,7 +73,9 @@ ADEQUACY = 5  # recovery adequacy
 STEP_START = 6  # min: start of the current back-office or approval step
 ESCALATED_AT = 7  # min
 APPROVAL_DELAY = 8  # min from escalation to decision
-N_CONTACT_F = 9
+OPENED = 9  # min: when its recovery episode opened (the frontline took the case)
+BASE_EXPERIENCE = 10  # the encounter's experience before the problem's outcome
+N_CONTACT_F = 11
 # Contacts, int columns (``ki``).
 CUSTOMER = 0
 REPEAT = 1  # 1 for a repeat of an unresolved contact (no revenue)
@@ -83,7 +87,10 @@ HANDOFF = 6  # 1 if it needs the back office
 ATTEMPTS = 7  # hand-offs so far
 FAILED = 8  # failed hand-offs
 CHAIN_N = 9  # back-office workers who touched it
-CHAIN = 10  # first of MAX_CHAIN columns: those workers
+PHASE = 10  # 0 with the frontline, 1 waiting for a manager's decision, 2 being fulfilled by the back office
+ON_SPOT = 11  # 1 if its exception is decided on the spot
+WORKER = 12  # the back-office worker on its current step
+CHAIN = 13  # first of MAX_CHAIN columns: the back-office workers who touched it with the frontline
 N_CONTACT_I = CHAIN + MAX_CHAIN
 
 
