@@ -16,8 +16,11 @@ median curve is still falling at its end, and the question "when does it pay bac
 Then the same switch to other targets (customer_focused without its price premium, which isolates the
 premium; balanced.yaml, the mid-way firm with bounded guidelines; southwest.yaml) and on other days (60 and
 365). Finally, for the main switch, what drives the curve: the cumulative profit difference split into
-revenue (price premium and volume) and each cost category, and the drivers (engagement, staff turnover,
-first-contact resolution, retention, training and acquisition cost) in windows around the switch.
+revenue (price premium and volume) and each cost category (the change programme among them), the drivers
+(engagement, staff turnover, first-contact resolution, retention, training and acquisition cost) in windows
+around the switch, and what delays the payback: how long each slow stock (belief in the managers' example,
+guideline competence, relationships along the chain, engagement, satisfaction, reputation, the premium
+charged) takes to cover half of its move.
 
 ``--quick`` switches on day 20 (and 10 and 40) of the 60-day smoke test.
 
@@ -175,6 +178,47 @@ def drivers(daily: pd.DataFrame, at: int, days: int) -> list[dict[str, Any]]:
             row[f"{k}_stay"], row[f"{k}_switch"] = vals[stay][k], vals[switch][k]
         rows.append(row)
     return rows
+
+
+#: The slow stocks of a change (and what they move), whose half-times say what delays the payback.
+STOCKS: tuple[tuple[str, str], ...] = (
+    ("belief_mean", "employees' belief in their managers' example"),
+    ("competence", "guideline competence"),
+    ("relationships", "relationships along the internal chain"),
+    ("engaged_share", "engaged share of employees"),
+    ("satisfaction_mean", "customers' mean satisfaction"),
+    ("reputation", "reputation"),
+    ("premium_charged", "price premium charged"),
+)
+
+
+def delays(daily: pd.DataFrame, at: int, days: int) -> list[dict[str, Any]]:
+    """How long each slow stock takes to move after the switch: its value on the eve of the switch and over the
+    last quarter of the horizon (median curve over replications), and the days after the switch until it has
+    covered half and 90 % of that move (n/a when it has not, or barely moves)."""
+    _, switch = arms(daily)
+    med = daily[daily["scenario"] == switch].groupby("day")[[c for c, _ in STOCKS]].median()
+    rows = []
+    for col, label in STOCKS:
+        before = float(med[col].loc[med.index <= at].iloc[-1])
+        after = float(med[col].loc[med.index > max(days - 91, at)].mean())
+        move = after - before
+        row: dict[str, Any] = {"stock": label, "column": col, "before": before, "after": after}
+        for key, share in (("half", 0.5), ("ninety", 0.9)):
+            path = med[col].loc[med.index > at]
+            reached = path.index[(path - before) / move >= share] if abs(move) > 1e-3 else []
+            row[key] = float(reached[0] - at) if len(reached) else math.nan
+        rows.append(row)
+    return rows
+
+
+DELAY_COLUMNS = {
+    "stock": "stock",
+    "before": "on the eve of the switch",
+    "after": "last quarter of the horizon",
+    "half": "days to half the move",
+    "ninety": "days to 90 % of the move",
+}
 
 
 DRIVER_COLUMNS = {
@@ -340,6 +384,7 @@ def body(exp: Experiment) -> None:
     ends["to_horizon"] = days
     parts = decomposition(daily, at, premium, ends)
     windows = drivers(daily, at, days)
+    stocks = delays(daily, at, days)
 
     exp.figure(jcurves_figure(by_target, by_day, at, exp.replications), "jcurves")
     exp.figure(drivers_figure(daily, at, main_label), "drivers")
@@ -386,6 +431,12 @@ def body(exp: Experiment) -> None:
         "",
     )
     exp.table(windows, DRIVER_COLUMNS)
+    exp.say(
+        "What delays the payback: the slow stocks of the switched firm (median curve over replications), their "
+        "value before and after, and how long each takes to cover half and 90 % of its move:",
+        "",
+    )
+    exp.table(stocks, DELAY_COLUMNS)
 
     # ---- the answer, from the numbers above
     before = windows[0]
@@ -430,6 +481,12 @@ def body(exp: Experiment) -> None:
         else "the median replication does not break even"
     )
     day_paybacks = {f"day {r['at']}": r for r in day_rows}
+    stock = {r["column"]: r for r in stocks}
+
+    def took(col: str) -> str:
+        r = stock[col]
+        return f"{fmt(r['before'])} → {fmt(r['after'])}, half of it in {fmt(r['half'])} days"
+
     exp.say(
         f"**Answer.** {jcurve}; {payback}; {m['never']} of replications never break even within {days} days, "
         f"and the median gain at the horizon is {usd(m['gain'])} (p5 to p95: {m['gain_range']} USD). "
@@ -438,19 +495,22 @@ def body(exp: Experiment) -> None:
         f"{paybacks(day_paybacks)}.",
         "",
         f"{'A payback within a year is fast for a culture change. ' if fast else ''}"
-        "What drives the curve: the switch acts at once on the staff and customers the firm already has. "
-        f"(1) The {100 * premium:.0f} % price premium is charged to every customer from the switch day: "
-        f"{usd(by_part['revenue: price premium'][key])} up to {upto}; without it (customer_focused_no_premium) "
-        f"the trough is {usd(nop['trough'])}, {nop_be}, {nop['never']} never break even. "
+        "What drives the curve: the switch's costs come at once, its benefits follow slow stocks. "
+        f"(1) The {100 * premium:.0f} % price premium is raised only as far as the reputation earns it "
+        f"(premium charged {took('premium_charged')}): {usd(by_part['revenue: price premium'][key])} up to "
+        f"{upto}; without it (customer_focused_no_premium) the trough is {usd(nop['trough'])}, {nop_be}, "
+        f"{nop['never']} never break even. "
         f"(2) First-contact resolution goes from {fmt(first['fcr_stay'])} to {fmt(first['fcr_switch'])} in "
         f"{first['window']} (guidelines, data access): fewer contacts come back as repeats and the queue "
         f"shortens, so the share of contacts abandoned goes from {fmt(first['abandon_stay'])} to "
         f"{fmt(first['abandon_switch'])} and more first contacts are served and paid. "
         f"(3) Engagement goes from {fmt(before['engagement_switch'])} before the switch to "
         f"{fmt(first['engagement_switch'])} in the first window and {fmt(later['engagement_switch'])} in "
-        f"{later['window']}: the same managers' consistency moves to the new policy's level on the switch day "
-        "and engagement follows with the time constant `engagement.adjustment_days`; staff turnover in that "
-        f"window is {fmt(later['turnover_switch'])} /yr against {fmt(later['turnover_stay'])} staying put. "
+        f"{later['window']}: managers change their behaviour on the switch day, but employees believe it only "
+        f"slowly (belief {took('belief_mean')}; `leadership.belief_lag_days`), guideline competence is built by "
+        f"practice and coaching ({took('competence')}; overgranting and misfit remedies meanwhile) and "
+        f"relationships along the chain follow the new orientation ({took('relationships')}); staff turnover in "
+        f"that window is {fmt(later['turnover_switch'])} /yr against {fmt(later['turnover_stay'])} staying put. "
         f"(4) Customer retention in that window is {fmt(later['retention_switch'])} /yr against "
         f"{fmt(later['retention_stay'])}, and in {last['window']} paid acquisition costs "
         f"{fmt(last['acquisition_switch'])} USD/day against {fmt(last['acquisition_stay'])}: referrals and fewer "
@@ -459,12 +519,11 @@ def body(exp: Experiment) -> None:
         + ", ".join(f"{r['component']} ({usd(r[key])})" for r in gains[:3])
         + "; the largest costs "
         + ", ".join(f"{r['component']} ({usd(r[key])})" for r in losses[:3])
-        + ". The new levers' running costs (coaching, coordination, systems, training, support, wages) start on "
-        "the switch day, while the premium is only earned as satisfaction and reputation build: a customer whose "
-        "experience is worth less to them than the premium (`pricing.wtp_max` and the satisfaction thresholds) "
-        "rates encounters lower and churns more, and prospects convert less. The model has no one-off cost of "
-        "the change itself (consultants, retraining everyone at once, lost productivity while processes change) "
-        "and no delay before managers behave differently.",
+        + ". The change programme (`cost_change`: fees on the switch day and training days off the floor over "
+        f"`change.window_days`) costs {usd(-by_part.get('cost: change', {key: 0.0})[key])} up to {upto}, and the new "
+        "levers' running costs (coaching, coordination, systems, training, support, wages) start on the switch "
+        "day, while satisfaction, reputation and the premium they earn build slowly "
+        f"(engaged share {took('engaged_share')}; reputation {took('reputation')}).",
         "",
         "Charts: `jcurves.png` (the J-curves by target and by switch day), `drivers.png` (what moves around the "
         "switch); per study folder (`<target>_day<day>/`): `jcurve.png`, `loyalty.png`, `cost.png`, "

@@ -67,6 +67,7 @@ __all__ = [
     "ROLLING_DAYS",
     "add_derived_daily",
     "attrition_figure",
+    "failure_demand_figure",
     "band_panels_figure",
     "band_plot",
     "cost_breakdown_figure",
@@ -330,6 +331,8 @@ def add_derived_daily(daily: pd.DataFrame, window: int | None = None) -> pd.Data
 
     Columns added: ``cumulative_profit_usd`` (USD), ``cost_total_smoothed`` (USD/day,
     :data:`COST_SMOOTHING_DAYS`-day mean), ``cost_per_served_rolling`` (USD/contact over the same window),
+    ``failure_demand_rolling`` (repeat contacts over contacts), ``chases_smoothed`` (contacts/day) and
+    ``recovery_episode_smoothed`` (min) over the same window,
     and over ``window`` days (default :func:`rolling_window`), annualised: ``turnover_rolling_annual``,
     ``churn_rolling_annual`` and ``retention_rolling_annual`` (share/yr; NaN until a full window).
     """
@@ -361,6 +364,12 @@ def add_derived_daily(daily: pd.DataFrame, window: int | None = None) -> pd.Data
         * per_year
     )
     df["retention_rolling_annual"] = 1.0 - df["churn_rolling_annual"]
+    contacts = rolling("contacts", smooth, "sum", min_periods=1)
+    df["failure_demand_rolling"] = rolling("repeat_contacts", smooth, "sum", min_periods=1) / contacts.where(
+        contacts > 0
+    )
+    df["chases_smoothed"] = rolling("chases", smooth, "mean", min_periods=1)
+    df["recovery_episode_smoothed"] = rolling("recovery_episode_mean_min", smooth, "mean", min_periods=1)
     return df
 
 
@@ -446,6 +455,24 @@ def attrition_figure(daily: pd.DataFrame, title: str | None = None) -> Figure:
         ("engagement_mean", "Mean employee engagement", METRICS["engagement_mean"].unit),
     ]
     return _time_series_figure(daily, panels, title or "Staff kept: turnover and engagement")
+
+
+def failure_demand_figure(daily: pd.DataFrame, title: str | None = None) -> Figure:
+    """Failure demand (Seddon 2003): the share of contacts caused by earlier failures, the contacts of customers
+    chasing a recovery, and how long a recovery takes from the complaint to the remedy."""
+    smooth = f"{min(COST_SMOOTHING_DAYS, rolling_window(daily))}-day window"
+    panels = [
+        ("failure_demand_rolling", "Failure demand", f"share of contacts, {smooth}"),
+        ("chases_smoothed", "Customers chasing a recovery", f"{METRICS['chases'].unit}, {smooth} mean"),
+        (
+            "recovery_episode_smoothed",
+            "Length of a recovery",
+            f"{METRICS['recovery_episode_mean_min'].unit}, {smooth} mean",
+        ),
+    ]
+    return _time_series_figure(
+        daily, panels, title or "Failure demand: repeat contacts, chases and the length of a recovery"
+    )
 
 
 def _cost_colours() -> dict[str, Any]:

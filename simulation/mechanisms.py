@@ -591,9 +591,7 @@ def change_size(
     discretion_change: float, orientation_change: float, consistency_change: float, soft_share_change: float
 ) -> float:
     """Size of a change of course in [0, 1]: the summed moves of the policies a programme must teach."""
-    return clip01(
-        abs(discretion_change) + abs(orientation_change) + abs(consistency_change) + abs(soft_share_change)
-    )
+    return clip01(abs(discretion_change) + abs(orientation_change) + abs(consistency_change) + abs(soft_share_change))
 
 
 @njit(cache=True)

@@ -108,6 +108,7 @@ class Study:
             figs["loyalty"] = charts.loyalty_figure(t["daily"])
             figs["cost"] = charts.cost_figure(t["daily"])
             figs["attrition"] = charts.attrition_figure(t["daily"])
+            figs["failure_demand"] = charts.failure_demand_figure(t["daily"])
         if self.kind == "compare":
             figs["differences"] = charts.paired_difference_figure(t["differences"])
             figs["outcomes"] = charts.outcome_distributions_figure(

@@ -66,26 +66,36 @@ def test_customer_focused_keeps_customers_and_staff_at_a_higher_training_and_rec
     clears_zero(diff("cost_recovery"), +1, "recovery cost, customer minus operations")
 
 
-def test_switching_to_customer_focus_is_a_j_curve():
-    """Claim: after switching from operations- to customer-focused, cumulative profit first falls behind staying
-    put (the short-term loss: the new levers cost from the first day, while engagement, satisfaction and the
-    reputation that earns the premium build slowly) and then turns: later the switched firm gains on
-    the one that stayed put. Since the second version of the model the payback takes about three years (docs/ODD.md
-    8.2), so the test pins the dip and the turn over a three-year horizon, not the break-even within a year."""
-    at = 30
+def test_switching_to_customer_focus_is_worse_before_better_and_takes_months():
+    """Claim (Rahmandad & Ton 2020; Schneiderman 1988; Sterman, Repenning & Kofman 1997): after switching from
+    operations- to customer-focused from steady state, cumulative profit first falls behind staying put (the
+    programme, pay, training and overgranting while guideline competence is low cost at once), and culture
+    changes over quarters, not weeks: employees' belief in the managers' example and the engaged share take
+    more than 90 days to cover half of their move, and the price premium is raised only as the reputation earns
+    it. (The payback itself is beyond the two-year horizon at the default economics: docs/ODD.md 8.2.)"""
     study = transition(
-        scenario("operations_focused"), scenario("customer_focused"), at_day=at, days=1095, replications=REPS, seed=SEED
+        scenario("operations_focused"), scenario("customer_focused"), at_day=0, days=730, replications=REPS, seed=SEED
     )
     jc = study.tables["jcurve"]
-    after = jc[jc["day"] >= at]
-    trough = after.groupby("replication")["delta_cumulative_profit"].min()
-    end = jc[jc["day"] == jc["day"].max()].set_index("replication")["delta_cumulative_profit"]
-    before = jc[jc["day"] < at]["delta_cumulative_profit"]
-    assert (before == 0).all(), "the arms differ before the switch"
-    clears_zero(trough, -1, "deepest cumulative-profit gap after the switch (the dip)")
-    clears_zero(end - trough, +1, "cumulative-profit gap at the horizon minus at the trough (the turn)")
-    trough_day = after.loc[after.groupby("replication")["delta_cumulative_profit"].idxmin(), "day"]
-    assert (trough_day > at).all() and (trough_day < jc["day"].max()).all(), trough_day.tolist()
+    clears_zero(jc.groupby("replication")["delta_cumulative_profit"].min(), -1, "deepest cumulative-profit gap")
+    daily = study.tables["daily"]
+    switched = daily[~daily["scenario"].str.startswith("stay")]
+
+    def half_days(column: str) -> pd.Series:
+        def one(g: pd.DataFrame) -> float:
+            g = g.sort_values("day")
+            before = g[column].iloc[0]
+            after = g[g["day"] > g["day"].max() - 90][column].mean()
+            moved = (g[column] - before) / (after - before)
+            return float(g.loc[moved >= 0.5, "day"].iloc[0])
+
+        return switched.groupby("replication").apply(one, include_groups=False)
+
+    for column in ("belief_mean", "engaged_share"):
+        clears_zero(half_days(column) - 90.0, +1, f"days for {column} to cover half its move, minus 90")
+    month = switched[switched["day"] == 30].set_index("replication")["premium_charged"]
+    target = scenario("customer_focused").pricing.price_premium
+    clears_zero(month - target, -1, "premium charged a month after the switch minus the policy's premium")
 
 
 def test_opportunists_with_no_limit_erode_the_customer_focused_advantage():
@@ -294,4 +304,43 @@ def test_failure_demand_is_higher_in_the_operations_focused_firm():
         t[("failure_demand_share", "customer_focused")] - t[("failure_demand_share", "operations_focused")],
         -1,
         "failure demand share, customer minus operations",
+    )
+
+
+# --------------------------------------------------------------------------
+# Dynamics and risk (issue 12)
+# --------------------------------------------------------------------------
+
+
+def test_a_slow_manager_costs_customers_but_not_the_firm():
+    """Claim: approval is asynchronous, so a manager who answers in four hours instead of five minutes slows every
+    recovery (TARP: resolved quickly keeps more customers) and loses customers, without blocking the frontline: the
+    operations-focused firm stays profitable with either."""
+    arms = [
+        scenario("operations_focused", "5 min", **{"managers.response_delay_min": 5.0}),
+        scenario("operations_focused", "4 h", **{"managers.response_delay_min": 240.0}),
+    ]
+    t = per_rep(arms, days=730, replications=24)
+    clears_zero(
+        t[("churned", "4 h")] - t[("churned", "5 min")], +1, "customers churned, 4-hour minus 5-minute response"
+    )
+    for arm in ("5 min", "4 h"):
+        clears_zero(t[("profit", arm)], +1, f"two-year profit with a {arm} response")
+
+
+def test_in_a_regulated_domain_gating_breaches_no_more_than_a_small_guideline():
+    """Claim (accountability): breach risk is per decision and an approval never raises it (tested on the mechanism
+    in tests/test_mechanisms.py), so in the regulated scenario approval gating breaches less than a 10 USD guideline,
+    whose small grants are decided on the spot by employees of middling judgement."""
+    arms = [
+        scenario("healthcare_compliance", "gating", **{"empowerment.mode": "approval"}),
+        scenario(
+            "healthcare_compliance",
+            "10 USD guideline",
+            **{"empowerment.mode": "guidelines", "empowerment.discretion_limit_usd": 10.0},
+        ),
+    ]
+    t = per_rep(arms, days=730)
+    clears_zero(
+        t[("breaches", "10 USD guideline")] - t[("breaches", "gating")], +1, "breaches, 10 USD guideline minus gating"
     )

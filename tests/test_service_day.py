@@ -409,7 +409,6 @@ def test_a_slow_manager_does_not_hold_the_frontline(fake_employee, fake_customer
     assert c0.satisfaction == pytest.approx(sat_after(experience(0.0, False), slow))
 
 
-
 def test_exception_under_approval_denied(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0)
     c = fake_customer()
@@ -433,7 +432,6 @@ def test_exception_under_approval_denied(fake_employee, fake_customer, make_stre
     assert (stats.exceptions, stats.escalations, stats.grants, stats.resolved) == (1, 1, 0, 0)
     assert stats.recovery_usd == 0.0
     assert c.pending_repeats == 1
-
 
 
 def test_approvals_queue_for_the_manager(fake_employee, fake_customer, make_streams) -> None:
@@ -484,9 +482,7 @@ def test_exception_under_guidelines_granted_on_the_spot(fake_employee, fake_cust
 def test_a_granted_recovery_is_fulfilled_by_the_back_office(fake_employee, fake_customer, make_streams) -> None:
     """A remedy the back office must carry out waits for it (fulfilment delay, then a worker); a failed
     fulfilment is redone; the episode ends when the remedy is received."""
-    p = replace(
-        BASE, problem_share=1.0, guidelines=True, fulfilment_share=1.0, fulfilment_delay_mean_min=60.0
-    )
+    p = replace(BASE, problem_share=1.0, guidelines=True, fulfilment_share=1.0, fulfilment_delay_mean_min=60.0)
     c = fake_customer()
     rngs = make_streams(
         service={"gamma": [3.0], "random": [RESOLVE]},
@@ -504,7 +500,6 @@ def test_a_granted_recovery_is_fulfilled_by_the_back_office(fake_employee, fake_
     assert (stats.fulfilments, stats.handoff_failures, stats.handoffs) == (2, 1, 0)
     assert stats.episodes_min == [110.0]
     assert rngs["handoffs"].calls[1] == ("exponential", (60.0,))
-
 
 
 def test_a_middling_judge_gives_more_fixes_less_and_takes_longer(fake_employee, fake_customer, make_streams) -> None:
@@ -532,7 +527,6 @@ def test_guideline_competence_scales_judgement_on_the_spot(fake_employee, fake_c
     assert rngs["service"].calls[0] == ("gamma", (1.0, pytest.approx(5.0 + 1.5 * 6.0)))
 
 
-
 def test_claim_above_the_discretion_limit_escalates(fake_employee, fake_customer, make_streams) -> None:
     p = replace(BASE, problem_share=1.0, guidelines=True, discretion_limit_usd=100.0)
     c = fake_customer()
@@ -547,7 +541,6 @@ def test_claim_above_the_discretion_limit_escalates(fake_employee, fake_customer
     assert c.satisfaction == pytest.approx(sat_after(experience(0.0, False), factor))
     assert (stats.escalations, stats.grants) == (1, 1)
     assert stats.recovery_usd == pytest.approx(105.0)
-
 
 
 def test_gate_share_regates_guideline_decisions(fake_employee, fake_customer, make_streams) -> None:

@@ -96,7 +96,7 @@ class Demand(Section):
 class Service(Section):
     """The frontline service encounter."""
 
-    handle_time_min: float = P(6.1, 0.1, 120.0, "min", "Mean handle time of a routine contact by a fully productive employee of average skill (3-6 min in contact centres).")
+    handle_time_min: float = P(6.0, 0.1, 120.0, "min", "Mean handle time of a routine contact by a fully productive employee of average skill (3-6 min in contact centres).")
     time_cv: float = P(1.0, 0.05, 3.0, "coefficient of variation", "Variability of handle times (gamma distributed; 1 = exponential).")
     exception_time_min: float = P(6.0, 0.0, 240.0, "min", "Extra frontline time to handle an exception (listen, decide, document).")
     data_access: float = P(0.5, 0.0, 1.0, "index [0,1]", "Frontline access to customer data: 1 cuts handle time by 20 % and raises resolution.")
@@ -333,7 +333,7 @@ class Measures(Section):
     """What the firm manages to: inside-out (handle time, cost per contact) or outside-in (resolution, satisfaction)."""
 
     inside_out: float = P(0.5, 0.0, 1.0, "index [0,1]", "Weight of inside-out measures (average handle time, cost per contact) in what managers track and reward; the rest is outside-in (first-contact resolution, satisfaction). Managing to handle time adds pressure to cut corners: faster contacts, lower resolution, more failure demand (Seddon 2003).")
-    corner_cut: float = P(0.12, 0.0, 0.5, "share of time", "Time per contact cut at inside_out 1: the time factor is multiplied by 1 - corner_cut x inside_out (resolution falls with it through erosion.quality_elasticity).")
+    corner_cut: float = P(0.10, 0.0, 0.5, "share of time", "Time per contact cut at inside_out 1: the time factor is multiplied by 1 - corner_cut x inside_out (resolution falls with it through erosion.quality_elasticity).")
     outside_in_cost_usd_per_seat_year: float = P(250.0, 0.0, 100000.0, "USD/frontline employee/yr", "Cost of measuring outside-in (customer surveys, resolution tracking, case reviews) per frontline seat at inside_out 0 (scaled by 1 - inside_out), booked as systems spend.")
 
 

@@ -666,9 +666,13 @@ class FirmModel(mesa.Model):
             * mgr_per_hour
         )
         penalties = self._compliance(stats.breaches)
-        systems = len(self.frontline) * per_day * (
-            s.service.data_access * s.service.data_cost_usd_per_seat_year
-            + (1.0 - s.measures.inside_out) * s.measures.outside_in_cost_usd_per_seat_year
+        systems = (
+            len(self.frontline)
+            * per_day
+            * (
+                s.service.data_access * s.service.data_cost_usd_per_seat_year
+                + (1.0 - s.measures.inside_out) * s.measures.outside_in_cost_usd_per_seat_year
+            )
         )
         costs = {
             "labour": wages_front + wages_back + wages_mgr - manager_time - trainee_time - coordination,
@@ -745,7 +749,8 @@ class FirmModel(mesa.Model):
         if n:
             self.reputation = mech.smooth(self.reputation, float(sat.mean()), self.scenario.market.reputation_days)
         # Breaches made public hurt the name (compliance.reputation_hit each).
-        self.reputation = mech.clip01(self.reputation - self.breaches_detected * self.scenario.compliance.reputation_hit)
+        hit = self.breaches_detected * self.scenario.compliance.reputation_hit
+        self.reputation = mech.clip01(self.reputation - hit)
         staff = self.frontline + self.back_office
         eng = np.fromiter((e.engagement for e in staff), dtype=float, count=len(staff))
         row: dict[str, float] = {

@@ -43,6 +43,7 @@ from simulation.engines.numba_engine import keys as K
 from simulation.engines.numba_engine.draws import N_SLOTS, PER_CONTACT, top_up
 from simulation.engines.numba_engine.service_day import (
     N_STATS,
+    N_TODAY,
     S_ABANDONED,
     S_ABUSE_USD,
     S_ABUSIVE_CLAIMS,
@@ -69,7 +70,6 @@ from simulation.engines.numba_engine.service_day import (
     S_SERVED_REPEATS,
     S_WAIT_P95,
     S_WAIT_SUM,
-    N_TODAY,
     T_COMPETENCE,
     T_FULFIL_DELAY,
     T_HANDOFF_DELAY,

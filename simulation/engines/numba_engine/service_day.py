@@ -844,7 +844,7 @@ def _grant(p, cui, kf, ki, c, amount, stats):
 
 @njit(cache=True, nogil=True, inline="always")
 def _breach(p, rb, rp, amount, judgement, reviewed, stats):
-    """A granted decision in a regulated domain breaches with the risk of that decision (:func:`mech.breach_probability`)."""
+    """A granted decision in a regulated domain breaches with that decision's risk (:func:`mech.breach_probability`)."""
     risk = mech.breach_probability(
         amount,
         judgement,
