@@ -664,15 +664,27 @@ def on_the_spot_detection(employee_detection: float, judgement_level: float) -> 
 
 
 @njit(cache=True)
-def on_the_spot_adequacy(generosity: float, judgement_level: float) -> float:
+def on_the_spot_adequacy(generosity: float, judgement_level: float, knowledge: float) -> float:
     """How well a remedy granted on the spot fits the customer's problem (the adequacy of
-    :func:`problem_outcome_factor`): ``generosity * judgement``.
+    :func:`problem_outcome_factor`): ``generosity * judgement * knowledge``.
 
     Claim: discretion without judgement makes bad decisions (Bowen & Lawler 1992, the costs of
-    empowerment): the remedy misses what the customer needed. A manager's approved remedy fits as well
-    as the policy allows (``generosity``), only later.
+    empowerment): the remedy misses what the customer needed; and a frontline that does not know what the
+    rest of the chain can do promises remedies that do not fit (``knowledge``, :func:`shared_knowledge`).
+    A manager's approved remedy fits as well as the policy allows (``generosity``), only later.
     """
-    return clip01(generosity) * clip01(judgement_level)
+    return clip01(generosity) * clip01(judgement_level) * clip01(knowledge)
+
+
+@njit(cache=True)
+def shared_knowledge(relationships: float, weight: float) -> float:
+    """What the frontline knows of the rest of the chain: ``1 - weight x (1 - relationships)``.
+
+    Claim (Gittell 2000, relational coordination): shared knowledge across functions comes with the
+    relationships along the chain; an empowered employee without it fixes the customer's problem as far as
+    their own function sees it. So empowerment and a strong internal chain are complements.
+    """
+    return 1.0 - clip01(weight) * (1.0 - clip01(relationships))
 
 
 @njit(cache=True)

@@ -459,6 +459,7 @@ def test_unit_outputs_stay_in_unit_interval(a, b, c, d, e, f, x, wait, n, tenure
     assert in01(mech.satisfaction_update(a, b, c))
     assert in01(mech.breach_probability(wait * 10, a, bool(n % 2), b, days + 1.0, c, d))
     assert in01(mech.competent_judgement(a, b, c))
+    assert in01(mech.shared_knowledge(a, b))
     assert in01(mech.competence_update(a, bool(n % 2), days + 1.0, b))
     assert in01(mech.detected_share(days))
     assert in01(mech.measures_factor(a, b))
@@ -803,9 +804,12 @@ def test_exception_time() -> None:
 
 def test_on_the_spot_adequacy() -> None:
     # By hand: generosity x judgement.
-    assert mech.on_the_spot_adequacy(0.7, 1.0) == approx(0.7)
-    assert mech.on_the_spot_adequacy(0.7, 0.5) == approx(0.35)
-    assert mech.on_the_spot_adequacy(0.9, 0.0) == 0.0
+    assert mech.on_the_spot_adequacy(0.7, 1.0, 1.0) == approx(0.7)
+    assert mech.on_the_spot_adequacy(0.7, 0.5, 1.0) == approx(0.35)
+    assert mech.on_the_spot_adequacy(0.9, 0.0, 1.0) == 0.0
+    # Shared knowledge of the chain (relational coordination): a weak chain halves the fit at weight 1.
+    assert mech.on_the_spot_adequacy(0.7, 1.0, mech.shared_knowledge(0.0, 0.5)) == approx(0.35)
+    assert mech.shared_knowledge(1.0, 0.5) == 1.0 and mech.shared_knowledge(0.3, 0.5) == approx(0.65)
 
 
 def test_perceived_consistency_and_decision_strain() -> None:

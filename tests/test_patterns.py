@@ -163,7 +163,7 @@ def test_regulated_domain_with_high_penalties_favours_gating_or_bounded_guidelin
 def test_a_weak_internal_chain_caps_what_empowerment_achieves():
     """Claim: a weak internal chain caps what frontline empowerment can achieve: an empowered frontline with a weak
     chain keeps customers less satisfied and earns less than the same empowered frontline with a strong chain (the
-    bucket brigade). See docs/ODD.md on why the model's empowerment *gain* is not smaller with a weak chain. Since
+    bucket brigade). The empowerment *gain* itself is larger with a strong chain (the complements test). Since
     the second version a strong chain takes coordination time off the frontline too, so its first-contact
     resolution gain (about +0.4 points) is within the noise and no longer part of the claim (ODD pattern 4)."""
     empowered = {"empowerment.mode": "guidelines", "empowerment.discretion_limit_usd": 200.0}
@@ -344,3 +344,19 @@ def test_in_a_regulated_domain_gating_breaches_no_more_than_a_small_guideline():
     clears_zero(
         t[("breaches", "10 USD guideline")] - t[("breaches", "gating")], +1, "breaches, 10 USD guideline minus gating"
     )
+
+
+def test_guidelines_and_a_strong_internal_chain_are_complements():
+    """Claim (Gittell 2000; issue 12): the profit gain of guidelines over approval gating is larger with a strong
+    internal chain (orientation 0.9) than with a weak one (0.1): an empowered frontline's remedies fit only as
+    well as it knows what the rest of the chain can do, and are received only as fast as the back office fulfils
+    them. (At the base firm's middling judgement guidelines lose against gating either way: two peaks.)"""
+    arms = []
+    for orientation in (0.1, 0.9):
+        chain = {"service_philosophy.internal_orientation": orientation}
+        arms.append(scenario("base", f"approval {orientation}", **chain))
+        arms.append(scenario("base", f"guidelines {orientation}", **chain, **{"empowerment.mode": "guidelines"}))
+    t = per_rep(arms, days=730, replications=24)["profit"]
+    gain_weak = t["guidelines 0.1"] - t["approval 0.1"]
+    gain_strong = t["guidelines 0.9"] - t["approval 0.9"]
+    clears_zero(gain_strong - gain_weak, +1, "profit gain of guidelines over gating, strong minus weak chain")

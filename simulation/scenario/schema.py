@@ -115,6 +115,7 @@ class ServicePhilosophy(Section):
     handoff_failure: float = P(0.25, 0.0, 0.95, "probability", "Probability a hand-off fails (rework) at zero internal orientation; falls by up to 80 % with orientation.")
     transfer_penalty: float = P(0.12, 0.0, 1.0, "share of experience", "Experience lost per failed hand-off (a transfer costs about 12 % in satisfaction, SQM).")
     coordination_share: float = P(0.06, 0.0, 0.5, "share of paid time", "Paid time every employee spends on coordination and relationships along the chain at internal orientation 1 (scaled by orientation): it comes off the time available for work, on top of shrinkage (Gittell 2001: relational coordination takes meetings and shared time).")
+    knowledge_weight: float = P(0.5, 0.0, 1.0, "share of adequacy", "Share of the fit of a remedy decided on the spot that needs shared knowledge of the rest of the chain: adequacy x (1 - weight x (1 - relationships)) (Gittell 2000: relational coordination makes empowerment work).")
     relationship_days: float = P(270.0, 1.0, 3650.0, "days", "Time constant with which relationships along the chain (the internal orientation hand-offs and fulfilment actually get) follow the policy's internal_orientation: improvement half-lives across functions are longer than 6-12 months (Schneiderman 1988; Sterman, Repenning & Kofman 1997).")
 
 

@@ -103,6 +103,7 @@ class DayParams:
     problem_rate: float = 0.15
     competence: float = 1.0
     competence_weight: float = 0.0
+    knowledge: float = 1.0
     regulated: bool = False
     breach_probability_max: float = 0.0
     breach_reference_usd: float = 250.0
@@ -173,6 +174,7 @@ def day_params(
         problem_rate=s.loyalty.problem_rate,
         competence=competence,
         competence_weight=em.competence_weight,
+        knowledge=mech.shared_knowledge(orientation, sp.knowledge_weight),
         regulated=co.regulated,
         breach_probability_max=co.breach_probability,
         breach_reference_usd=co.reference_limit_usd,
@@ -481,7 +483,7 @@ class _Day:
             self._grant(cust, abusive, amount)
             self._breach(cid, amount, judgement, reviewed=False)
         self.log("grant" if granted else "refuse", cid, round(claim, 9))
-        return granted, amount, mech.on_the_spot_adequacy(p.generosity, judgement)
+        return granted, amount, mech.on_the_spot_adequacy(p.generosity, judgement, p.knowledge)
 
     def approve(self, cid: int, cust: Any, abusive: bool, claim: float, judgement: float):
         """An exception a manager decides, asynchronously: response delay, the manager's time (a callback to

@@ -74,6 +74,7 @@ from simulation.engines.numba_engine.service_day import (
     T_FULFIL_DELAY,
     T_HANDOFF_DELAY,
     T_HANDOFF_FAILURE,
+    T_KNOWLEDGE,
     T_PREMIUM,
     churn_p,
     draw_arrivals,
@@ -1132,13 +1133,14 @@ def _night(n, ef):
 @njit(cache=True, nogil=True)
 def _today(p, firm, today):
     """The service day's view of the slow stocks: relationships along the chain (hand-off and fulfilment
-    delays, hand-off failures), guideline competence and the premium charged."""
+    delays, hand-off failures, shared knowledge), guideline competence and the premium charged."""
     rel = firm[F_RELATIONSHIPS]
     today[T_HANDOFF_DELAY] = mech.handoff_delay_mean(p[K.SERVICE_PHILOSOPHY_HANDOFF_DELAY_MIN], rel)
     today[T_HANDOFF_FAILURE] = mech.handoff_failure_probability(p[K.SERVICE_PHILOSOPHY_HANDOFF_FAILURE], rel)
     today[T_FULFIL_DELAY] = mech.handoff_delay_mean(p[K.RECOVERY_FULFILMENT_DELAY_MIN], rel)
     today[T_COMPETENCE] = firm[F_COMPETENCE]
     today[T_PREMIUM] = firm[F_PREMIUM]
+    today[T_KNOWLEDGE] = mech.shared_knowledge(rel, p[K.SERVICE_PHILOSOPHY_KNOWLEDGE_WEIGHT])
 
 
 # --------------------------------------------------------------------------- the kernel

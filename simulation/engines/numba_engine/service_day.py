@@ -161,7 +161,8 @@ T_HANDOFF_FAILURE = 1  # hand-off failure probability under today's relationship
 T_FULFIL_DELAY = 2  # mean wait before the back office picks up a fulfilment (min)
 T_COMPETENCE = 3  # guideline competence
 T_PREMIUM = 4  # the premium charged
-N_TODAY = 5
+T_KNOWLEDGE = 5  # what the frontline knows of the rest of the chain (shared knowledge)
+N_TODAY = 6
 
 
 # --------------------------------------------------------------------------- heap
@@ -734,7 +735,9 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                     ki[c, OUTCOME] = mech.NO_PROBLEM  # the opportunist got what it came for
                 else:
                     ki[c, OUTCOME] = mech.RESOLVED if granted else mech.UNRESOLVED
-                    kf[c, ADEQUACY] = mech.on_the_spot_adequacy(p[K.RECOVERY_GENEROSITY], judgement)
+                    kf[c, ADEQUACY] = mech.on_the_spot_adequacy(
+                        p[K.RECOVERY_GENEROSITY], judgement, today[T_KNOWLEDGE]
+                    )
             action = ACT_FINISH
         if action != ACT_FINISH:
             continue
