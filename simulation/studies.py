@@ -34,9 +34,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.api import DEFAULT_WARMUP_DAYS, check_warmup_days, run
+from simulation.api import DEFAULT_WARMUP_DAYS, _check_switch, check_warmup_days, default_engine
+from simulation.distributed import DEFAULT_BLOCK, ClusterSpec, Unit, blocks, parse_cluster, run_units
 from simulation.errors import FocussimError, ScenarioError
 from simulation.results import package_versions, run_unit
+from simulation.runner import ENGINES
 from simulation.scenario.loader import _parse_yaml, scenario_hash, with_overrides
 from simulation.scenario.schema import Scenario
 
@@ -172,34 +174,6 @@ def study_provenance(
     }
 
 
-class _Ticker:
-    """Turns the progress of one run into the progress of the whole study (replication-days).
-
-    ``days`` is what each replication simulates: the warm-up plus the kept days.
-    """
-
-    def __init__(self, progress: Progress | None, runs: int, days: int, replications: int):
-        self.progress = progress
-        self.total = runs * days * replications
-        self.done = 0
-
-    def run_callback(self) -> Progress | None:
-        if self.progress is None:
-            return None
-        base = self.done
-
-        def callback(done: int, total: int) -> None:
-            assert self.progress is not None
-            self.progress(base + done, self.total)
-
-        return callback
-
-    def finished_run(self, days: int, replications: int) -> None:
-        self.done += days * replications
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-
 def _check_counts(days: int, replications: int, seed: int, warmup_days: int = 0) -> int:
     """Checks the counts before anything runs; returns the warm-up as an int."""
     if int(days) < 1:
@@ -209,6 +183,152 @@ def _check_counts(days: int, replications: int, seed: int, warmup_days: int = 0)
     if int(seed) < 0:
         raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
     return check_warmup_days(warmup_days)
+
+
+# --------------------------------------------------------------------------- units of work
+
+
+@dataclass(frozen=True)
+class _Execution:
+    """Where a study's units run and where they are kept (see :func:`_execution`)."""
+
+    spec: ClusterSpec
+    store: Path | None
+    resume: bool
+    block: int
+
+
+def _execution(
+    workers: int | None,
+    cluster: str | None,
+    scheduler: str | None,
+    store: str | Path | None,
+    resume: bool,
+    block: int | None,
+) -> _Execution:
+    """Check the execution keywords before anything runs."""
+    if workers is not None and (cluster is not None or scheduler is not None):
+        raise FocussimError(
+            f"workers = {workers} with {'--cluster' if cluster is not None else '--scheduler'}: allowed: one of them "
+            "(workers: threads in this process; a cluster: its worker processes)"
+        )
+    spec = parse_cluster(cluster, scheduler, workers)
+    if resume and store is None:
+        raise FocussimError("resume = True without a store: allowed: store=<the folder of the interrupted study>")
+    size = DEFAULT_BLOCK if block is None else block
+    if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
+        raise FocussimError(f"--block = {block!r}: allowed: a whole number of replications per unit of at least 1")
+    return _Execution(spec, None if store is None else Path(store), bool(resume), int(size))
+
+
+@dataclass(frozen=True)
+class _Arm:
+    """One scenario (an arm of a comparison, a design point) whose replications a study runs."""
+
+    key: str
+    scenario: Scenario
+    engine: str = "numba"
+    switch: tuple[Scenario, int] | None = None
+
+    def fingerprint(self) -> str:
+        parts = [self.engine, self.scenario.name, scenario_hash(self.scenario)]
+        if self.switch is not None:
+            parts += [self.switch[0].name, scenario_hash(self.switch[0]), str(int(self.switch[1]))]
+        return "/".join(parts)
+
+
+def _run_arms(
+    kind: str,
+    arms: Sequence[_Arm],
+    days: int,
+    replications: int,
+    seed: int,
+    warmup: int,
+    execution: _Execution,
+    progress: Progress | None,
+    output: str = "daily",
+    keep_daily: bool = True,
+    inputs: Mapping[str, Any] | None = None,
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """Run every arm's replications as units (arm, block of replications) on the study's executor.
+
+    Returns per arm key its tables (``per_replication``; ``daily`` when kept), each concatenated over the
+    arm's blocks in replication order: the same tables whatever the executor, the number of workers, the
+    block size or how many sessions it took (a store written, killed and resumed).
+    ``inputs``: what else decides the numbers, recorded in the store (the base scenarios, the design).
+    """
+    from simulation.store import open_store, parameters_hash
+
+    for arm in arms:
+        if arm.switch is not None:
+            _check_switch(arm.scenario, arm.switch, arm.engine, int(days))
+    ranges = blocks(replications, execution.block)
+    by_arm = {
+        arm.key: [
+            Unit(
+                key=f"{arm.key}-r{a:06d}-{b:06d}",
+                scenario=arm.scenario,
+                engine=arm.engine,
+                days=int(days),
+                warmup_days=int(warmup),
+                seed=int(seed),
+                first=a,
+                stop=b,
+                output=output,
+                keep_daily=keep_daily,
+                switch=arm.switch,
+            )
+            for a, b in ranges
+        ]
+        for arm in arms
+    }
+    if len(by_arm) != len(arms):
+        raise ValueError("arm keys repeat")
+    units = [u for arm in arms for u in by_arm[arm.key]]
+    parameters = {
+        "study": kind,
+        "days": int(days),
+        "warmup_days": int(warmup),
+        "replications": int(replications),
+        "seed": int(seed),
+        "block": execution.block,
+        "output": output,
+        "keep_daily": keep_daily,
+        **dict(inputs or {}),
+        "arms": {arm.key: arm.fingerprint() for arm in arms},
+    }
+    prefix = f"focussim-{kind}-{parameters_hash(parameters)}"
+    store = None
+    if execution.store is not None:
+        store = open_store(
+            execution.store, parameters, [u.key for u in units], execution.resume, execution.spec.describe()
+        )
+    try:
+        tables = run_units(units, execution.spec, progress, store, key_prefix=prefix)
+    finally:
+        if store is not None:
+            store.close()
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    for arm in arms:
+        mine = by_arm[arm.key]
+        out[arm.key] = {
+            name: pd.concat([tables[u.key][name] for u in mine], ignore_index=True) for name in mine[0].tables
+        }
+    return out
+
+
+def _flat_inputs(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
+    """The base scenarios of a study, as the store records them (so a resume names a changed key)."""
+    return {"scenarios": {label: s.flat() for label, s in scenarios.items()}}
+
+
+def _design_record(points: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "design": {
+            str(int(row["point"])): {k: _plain(v) for k, v in row.items() if k != "point"}
+            for row in points.to_dict("records")
+        }
+    }
 
 
 # --------------------------------------------------------------------------- compare
@@ -278,6 +398,11 @@ def compare(
     metrics: Sequence[str] = COMPARE_METRICS,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
     warmup_under: Scenario | None = None,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Run ``scenarios`` under common random numbers; the first is the baseline of the differences.
 
@@ -287,6 +412,13 @@ def compare(
     from its adoption.
     Tables: ``daily`` (tidy, every scenario), ``replications`` (run-level values, one row per scenario
     and replication), ``differences`` (:func:`paired_differences`).
+
+    Where it runs (every study takes these): ``workers`` threads in this process (default all cores), or
+    ``cluster="local:N"`` (a Dask LocalCluster of N processes), or ``scheduler="tcp://host:port"`` (a
+    running Dask scheduler). The unit of work is one scenario and a block of at most ``block``
+    replications (default 8); the tables are the same for any choice. ``store``: a folder where each
+    finished unit is written as it completes (:mod:`simulation.store`); ``resume=True`` continues a
+    study interrupted there, running only the missing units.
     """
     if len(scenarios) < 2:
         raise FocussimError("compare: allowed: at least two scenarios")
@@ -294,28 +426,20 @@ def compare(
     if len(set(names)) != len(names):
         raise FocussimError(f"compare: scenario names {names} repeat: allowed: distinct names (set name: in the YAML)")
     warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
+    if engine is not None and engine not in ENGINES:
+        raise FocussimError(f"engine = {engine!r}: allowed: {', '.join(ENGINES)}")
     started = _dt.datetime.now(_dt.UTC)
-    ticker = _Ticker(progress, len(scenarios), warmup + days, replications)
-    daily, per_rep = [], []
-    for s in scenarios:
+    arms = []
+    for i, s in enumerate(scenarios):
         first, switch = _adopting(s, warmup_under)
-        res = run(
-            first,
-            engine=engine if switch is None else "numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            progress=ticker.run_callback(),
-            warmup_days=warmup,
-            switch=switch,
-        )
-        ticker.finished_run(warmup + days, replications)
-        daily.append(res.daily)
-        per_rep.append(res.per_replication())
-    per = pd.concat(per_rep, ignore_index=True)
+        arm_engine = "numba" if switch is not None else (engine or default_engine(replications))
+        arms.append(_Arm(f"a{i:03d}", first, arm_engine, switch))
+    inputs = _flat_inputs({s.name: s for s in [*scenarios, *_listed(warmup_under)]})
+    ran = _run_arms("compare", arms, days, replications, seed, warmup, execution, progress, inputs=inputs)
+    per = pd.concat([ran[a.key]["per_replication"] for a in arms], ignore_index=True)
     tables = {
-        "daily": pd.concat(daily, ignore_index=True),
+        "daily": pd.concat([ran[a.key]["daily"] for a in arms], ignore_index=True),
         "replications": per,
         "differences": paired_differences(per, names[0], metrics),
     }
@@ -329,8 +453,19 @@ def compare(
             "confidence": CONFIDENCE,
             "engine": engine or "auto",
             "warmup_under": None if warmup_under is None else warmup_under.name,
+            **_execution_record(execution),
         },
     )
+
+
+def _execution_record(execution: _Execution) -> dict[str, Any]:
+    """Where a study ran, for study.json (not part of its numbers)."""
+    return {
+        "executor": execution.spec.describe(),
+        "block": execution.block,
+        "store": None if execution.store is None else str(execution.store),
+        "resumed": execution.resume,
+    }
 
 
 def _adopting(scenario: Scenario, warmup_under: Scenario | None) -> tuple[Scenario, tuple[Scenario, int] | None]:
@@ -487,27 +622,25 @@ def _run_points(
     progress: Progress | None,
     warmup_days: int,
     warmup_under: Scenario | None = None,
+    execution: _Execution | None = None,
+    kind: str = "sweep",
+    inputs: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Run every point (numba engine, summaries only, after the warm-up, under ``warmup_under`` if given: see
-    :func:`compare`); one row per point and replication."""
-    ticker = _Ticker(progress, len(scenarios), warmup_days + days, replications)
-    tables = []
-    for s, point in zip(scenarios, points.itertuples(index=False), strict=True):
+    :func:`compare`); one row per point and replication. Units: (point, block of replications)."""
+    if execution is None:
+        execution = _execution(workers, None, None, None, False, None)
+    arms = []
+    for s, point in zip(scenarios, points["point"], strict=True):
         first, switch = _adopting(s, warmup_under)
-        res = run(
-            first,
-            switch=switch,
-            engine="numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            output="summary",
-            progress=ticker.run_callback(),
-            warmup_days=warmup_days,
-        )
-        ticker.finished_run(warmup_days + days, replications)
-        per = res.per_replication().drop(columns=["scenario"])
+        arms.append(_Arm(f"p{int(point):06d}", first, "numba", switch))
+    record = {**dict(inputs or {}), **_design_record(points)}
+    ran = _run_arms(
+        kind, arms, days, replications, seed, warmup_days, execution, progress, "summary", False, inputs=record
+    )
+    tables = []
+    for arm, point in zip(arms, points.itertuples(index=False), strict=True):
+        per = ran[arm.key]["per_replication"].drop(columns=["scenario"])
         for i, col in enumerate(points.columns):
             per.insert(i, col, point[i])
         tables.append(per)
@@ -526,6 +659,11 @@ def sweep(
     progress: Progress | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
     warmup_under: Scenario | None = None,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Run ``scenario`` over a design (:func:`design_points`) on the numba engine.
 
@@ -533,14 +671,19 @@ def sweep(
     with ``warmup_under``, under that scenario's, adopting the point's on day 1 (see :func:`compare`).
     Tables: ``design`` (the points), ``sweep`` (one row per point and replication: ``point``, the varied
     keys, ``replication``, then every run-level metric) and ``points`` (mean and 90 % interval of the
-    sweep metrics per point).
+    sweep metrics per point). ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as in
+    :func:`compare` (a unit is a point and a block of replications).
     """
     warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
     points = design_points(vary, design, samples, seed)
     keys = list(vary)
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup, warmup_under)
+    inputs = _flat_inputs({"base": scenario, **({"warmup_under": warmup_under} if warmup_under else {})})
+    table = _run_points(
+        scenarios, points, days, replications, seed, workers, progress, warmup, warmup_under, execution, "sweep", inputs
+    )
     summary = _point_summary(table, keys)
     return Study(
         "sweep",
@@ -552,6 +695,7 @@ def sweep(
             "samples": samples,
             "base": scenario.name,
             "warmup_under": None if warmup_under is None else warmup_under.name,
+            **_execution_record(execution),
         },
     )
 
@@ -648,13 +792,19 @@ def sensitivity(
     progress: Progress | None = None,
     outputs: Sequence[str] = SENSITIVITY_OUTPUTS,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Global sensitivity of ``outputs`` to the parameters in ``ranges`` (SALib).
 
     Each replication of each point first runs ``warmup_days`` days under that point's policies (dropped).
     Each design point is the mean over ``replications`` (common random numbers across points, so the
     replication noise is largely shared). Tables: ``samples`` (one row per point and replication),
-    ``indices`` (:func:`sensitivity_indices`).
+    ``indices`` (:func:`sensitivity_indices`). ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as
+    in :func:`compare`.
     """
     if method not in METHODS:
         raise FocussimError(f"--method = {method!r}: allowed: {', '.join(METHODS)}")
@@ -668,13 +818,17 @@ def sensitivity(
                 allowed="numeric parameters (see focussim params)",
             )
     warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
     keys = list(ranges)
     x = sensitivity_sample(ranges, method, samples, seed)
     points = pd.DataFrame({k: [_cast(k, v) for v in x[:, j]] for j, k in enumerate(keys)})
     points.insert(0, "point", np.arange(len(points)))
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup)
+    inputs = _flat_inputs({"base": scenario})
+    table = _run_points(
+        scenarios, points, days, replications, seed, workers, progress, warmup, None, execution, "sensitivity", inputs
+    )
     y = table.groupby("point", sort=True)[list(outputs)].mean().to_numpy()
     indices = sensitivity_indices(ranges, x, y, outputs, method, seed)
     return Study(
@@ -688,6 +842,7 @@ def sensitivity(
             "points": len(points),
             "outputs": list(outputs),
             "base": scenario.name,
+            **_execution_record(execution),
         },
     )
 
@@ -732,6 +887,11 @@ def transition(
     workers: int | None = None,
     progress: Progress | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Switch from ``start``'s policies to ``target``'s on ``at_day``, against staying with ``start``.
 
@@ -743,6 +903,7 @@ def transition(
     ``breakeven_day_median`` is the median over every replication, one that never breaks even counting as
     after the horizon (NaN when half or more never do); ``breakeven_day_median_of_those``, ``_p5`` and
     ``_p95`` are over the replications that break even; ``share_never`` is the share that never does.
+    ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as in :func:`compare`.
     """
     warmup = _check_counts(days, replications, seed, warmup_days)
     if not (0 <= int(at_day) < int(days)):
@@ -750,36 +911,20 @@ def transition(
             f"--at-day = {at_day}: allowed: a day from 0 to {int(days) - 1} "
             f"(the horizon is {days} days, counted from the end of the warm-up)"
         )
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
-    ticker = _Ticker(progress, 2, warmup + days, replications)
     stay_name = f"stay: {start.name}"
     switch_name = f"switch to {target.name} on day {at_day}"
-    stay = run(
-        with_overrides(start, {}, name=stay_name),
-        engine="numba",
-        days=days,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=ticker.run_callback(),
-        warmup_days=warmup,
-    )
-    ticker.finished_run(warmup + days, replications)
-    moved = run(
-        with_overrides(start, {}, name=switch_name),
-        engine="numba",
-        days=days,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=ticker.run_callback(),
-        switch=(target, int(at_day)),
-        warmup_days=warmup,
-    )
-    ticker.finished_run(warmup + days, replications)
+    arms = [
+        _Arm("stay", with_overrides(start, {}, name=stay_name)),
+        _Arm("switch", with_overrides(start, {}, name=switch_name), switch=(target, int(at_day))),
+    ]
+    inputs = _flat_inputs({"start": start, "target": target})
+    ran = _run_arms("transition", arms, days, replications, seed, warmup, execution, progress, inputs=inputs)
+    stay_daily, moved_daily = ran["stay"]["daily"], ran["switch"]["daily"]
     cols = ["replication", "day", "profit"]
-    a = stay.daily[cols].sort_values(["replication", "day"])
-    b = moved.daily[cols].sort_values(["replication", "day"])
+    a = stay_daily[cols].sort_values(["replication", "day"])
+    b = moved_daily[cols].sort_values(["replication", "day"])
     jc = a[["replication", "day"]].copy()
     jc["delta_cumulative_profit"] = (
         b.groupby("replication")["profit"].cumsum().to_numpy() - a.groupby("replication")["profit"].cumsum().to_numpy()
@@ -810,11 +955,11 @@ def transition(
     return Study(
         "transition",
         {
-            "daily": pd.concat([stay.daily, moved.daily], ignore_index=True),
+            "daily": pd.concat([stay_daily, moved_daily], ignore_index=True),
             "jcurve": jc,
             "breakeven": be,
             "summary": summary,
         },
         study_provenance([start, target], days, replications, seed, started, warmup),
-        {"start": start.name, "target": target.name, "at_day": int(at_day)},
+        {"start": start.name, "target": target.name, "at_day": int(at_day), **_execution_record(execution)},
     )
