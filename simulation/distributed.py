@@ -48,12 +48,15 @@ from simulation.scenario.schema import Scenario
 
 __all__ = [
     "DEFAULT_BLOCK",
+    "Arm",
     "ClusterSpec",
     "StudyInterrupted",
     "Unit",
     "blocks",
     "open_executor",
     "parse_cluster",
+    "run_arms",
+    "run_distributed",
     "run_unit",
     "run_units",
     "source_fingerprint",
@@ -485,9 +488,162 @@ def run_units(
     return {u.key: {t: store.read(u.key, t) for t in u.tables} for u in units}
 
 
-def assemble(
-    units: Iterable[Unit], tables: dict[str, dict[str, pd.DataFrame]], table: str
-) -> pd.DataFrame:
+def assemble(units: Iterable[Unit], tables: dict[str, dict[str, pd.DataFrame]], table: str) -> pd.DataFrame:
     """One table of the given units, concatenated in the units' order."""
     frames = [tables[u.key][table] for u in units]
     return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- arms: what studies and run() call
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One scenario (an arm of a comparison, a design point) whose replications a study runs."""
+
+    key: str
+    scenario: Scenario
+    engine: str = "numba"
+    switch: tuple[Scenario, int] | None = None
+
+    def fingerprint(self) -> str:
+        """What decides this arm's numbers: the engine, the scenario (and switch) by name and content hash."""
+        from simulation.scenario.loader import scenario_hash
+
+        parts = [self.engine, self.scenario.name, scenario_hash(self.scenario)]
+        if self.switch is not None:
+            parts += [self.switch[0].name, scenario_hash(self.switch[0]), str(int(self.switch[1]))]
+        return "/".join(parts)
+
+
+def run_arms(
+    kind: str,
+    arms: Sequence[Arm],
+    days: int,
+    replications: int,
+    seed: int,
+    warmup: int,
+    spec: ClusterSpec,
+    progress: Progress | None,
+    output: str = "daily",
+    keep_daily: bool = True,
+    inputs: dict[str, Any] | None = None,
+    block: int | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """Run every arm's replications as units (arm, block of replications) on ``spec``'s executor.
+
+    Returns per arm key its tables (``per_replication``; ``daily`` when kept), each concatenated over the
+    arm's blocks in replication order: the same tables whatever the executor, the number of workers, the
+    block size or how many sessions it took (a store written, killed and resumed). ``store``: the folder
+    of the study's parts and manifest (:func:`simulation.store.open_store`); ``inputs``: what else decides
+    the numbers, recorded there (the base scenarios, the design), so that a resume names what changed.
+    """
+    from simulation.store import open_store, parameters_hash
+
+    size = DEFAULT_BLOCK if block is None else int(block)
+    ranges = blocks(replications, size)
+    by_arm = {
+        arm.key: [
+            Unit(
+                key=f"{arm.key}-r{a:06d}-{b:06d}",
+                scenario=arm.scenario,
+                engine=arm.engine,
+                days=int(days),
+                warmup_days=int(warmup),
+                seed=int(seed),
+                first=a,
+                stop=b,
+                output=output,
+                keep_daily=keep_daily,
+                switch=arm.switch,
+            )
+            for a, b in ranges
+        ]
+        for arm in arms
+    }
+    if len(by_arm) != len(arms):
+        raise ValueError("arm keys repeat")
+    units = [u for arm in arms for u in by_arm[arm.key]]
+    parameters = {
+        "study": kind,
+        "days": int(days),
+        "warmup_days": int(warmup),
+        "replications": int(replications),
+        "seed": int(seed),
+        "block": size,
+        "output": output,
+        "keep_daily": keep_daily,
+        **dict(inputs or {}),
+        "arms": {arm.key: arm.fingerprint() for arm in arms},
+    }
+    prefix = f"focussim-{kind}-{parameters_hash(parameters)}"
+    opened = None
+    if store is not None:
+        opened = open_store(store, parameters, [u.key for u in units], resume, spec.describe())
+    try:
+        tables = run_units(units, spec, progress, opened, key_prefix=prefix)
+    finally:
+        if opened is not None:
+            opened.close()
+    return {
+        arm.key: {
+            name: pd.concat([tables[u.key][name] for u in by_arm[arm.key]], ignore_index=True)
+            for name in by_arm[arm.key][0].tables
+        }
+        for arm in arms
+    }
+
+
+def run_distributed(
+    scenario: Scenario,
+    engine: str,
+    days: int,
+    replications: int,
+    seed: int,
+    progress: Progress | None,
+    output: str,
+    switch: tuple[Scenario, int] | None,
+    warmup_days: int,
+    spec: ClusterSpec,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
+) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
+    """What :func:`simulation.runner.run_replications` returns (daily table, wall time, extra tables), from
+    units on ``spec``'s executor, optionally stored and resumed: the same tables, bit for bit."""
+    import time
+
+    from simulation.runner import daily_bands
+
+    t0 = time.perf_counter()
+    arm = Arm("run", scenario, engine, switch)
+    inputs = {"scenarios": {"scenario": scenario.flat(), **({"switch": switch[0].flat()} if switch else {})}}
+    tables = run_arms(
+        "run", [arm], days, replications, seed, warmup_days, spec, progress, output, True, inputs, block, store, resume
+    )["run"]
+    daily = tables["daily"]
+    extra: dict[str, pd.DataFrame] = {}
+    name = scenario.name
+    if engine == "numba":
+        extra["per_replication"] = tables["per_replication"]
+        if output == "summary":  # the bands need every replication: from the compact (float32) daily parts
+            cube = _cube_of(daily, replications, days, np.float32)
+            extra["bands"] = daily_bands(cube, name)
+            daily = _tidy(cube[:0], name, np.arange(0), compact=True)
+    elif output != "daily":  # mesa: as run_replications does from the float64 daily tables
+        cube = _cube_of(daily, replications, days, np.float64)
+        if output == "compact":
+            daily = _tidy(cube, name, np.arange(replications), compact=True)
+        else:
+            extra["bands"] = daily_bands(cube, name)
+            extra["per_replication"] = replication_table(cube, name)
+            daily = daily.iloc[0:0]
+    return daily, time.perf_counter() - t0, extra
+
+
+def _cube_of(daily: pd.DataFrame, replications: int, days: int, dtype: type) -> np.ndarray:
+    """The (replications x days x metrics) array of a daily table in (replication, day) order."""
+    values = daily[list(DAILY_COLUMNS)].to_numpy(dtype=dtype)
+    return values.reshape(replications, days, len(DAILY_COLUMNS))

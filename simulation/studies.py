@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.api import DEFAULT_WARMUP_DAYS, _check_switch, check_warmup_days, default_engine
-from simulation.distributed import DEFAULT_BLOCK, ClusterSpec, Unit, blocks, parse_cluster, run_units
+from simulation.distributed import DEFAULT_BLOCK, Arm, ClusterSpec, parse_cluster, run_arms
 from simulation.errors import FocussimError, ScenarioError
 from simulation.results import package_versions, run_unit
 from simulation.runner import ENGINES
@@ -221,25 +221,9 @@ def _execution(
     return _Execution(spec, None if store is None else Path(store), bool(resume), int(size))
 
 
-@dataclass(frozen=True)
-class _Arm:
-    """One scenario (an arm of a comparison, a design point) whose replications a study runs."""
-
-    key: str
-    scenario: Scenario
-    engine: str = "numba"
-    switch: tuple[Scenario, int] | None = None
-
-    def fingerprint(self) -> str:
-        parts = [self.engine, self.scenario.name, scenario_hash(self.scenario)]
-        if self.switch is not None:
-            parts += [self.switch[0].name, scenario_hash(self.switch[0]), str(int(self.switch[1]))]
-        return "/".join(parts)
-
-
 def _run_arms(
     kind: str,
-    arms: Sequence[_Arm],
+    arms: Sequence[Arm],
     days: int,
     replications: int,
     seed: int,
@@ -250,71 +234,26 @@ def _run_arms(
     keep_daily: bool = True,
     inputs: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, pd.DataFrame]]:
-    """Run every arm's replications as units (arm, block of replications) on the study's executor.
-
-    Returns per arm key its tables (``per_replication``; ``daily`` when kept), each concatenated over the
-    arm's blocks in replication order: the same tables whatever the executor, the number of workers, the
-    block size or how many sessions it took (a store written, killed and resumed).
-    ``inputs``: what else decides the numbers, recorded in the store (the base scenarios, the design).
-    """
-    from simulation.store import open_store, parameters_hash
-
+    """:func:`simulation.distributed.run_arms` after the policy-switch checks of :func:`simulation.run`."""
     for arm in arms:
         if arm.switch is not None:
             _check_switch(arm.scenario, arm.switch, arm.engine, int(days))
-    ranges = blocks(replications, execution.block)
-    by_arm = {
-        arm.key: [
-            Unit(
-                key=f"{arm.key}-r{a:06d}-{b:06d}",
-                scenario=arm.scenario,
-                engine=arm.engine,
-                days=int(days),
-                warmup_days=int(warmup),
-                seed=int(seed),
-                first=a,
-                stop=b,
-                output=output,
-                keep_daily=keep_daily,
-                switch=arm.switch,
-            )
-            for a, b in ranges
-        ]
-        for arm in arms
-    }
-    if len(by_arm) != len(arms):
-        raise ValueError("arm keys repeat")
-    units = [u for arm in arms for u in by_arm[arm.key]]
-    parameters = {
-        "study": kind,
-        "days": int(days),
-        "warmup_days": int(warmup),
-        "replications": int(replications),
-        "seed": int(seed),
-        "block": execution.block,
-        "output": output,
-        "keep_daily": keep_daily,
-        **dict(inputs or {}),
-        "arms": {arm.key: arm.fingerprint() for arm in arms},
-    }
-    prefix = f"focussim-{kind}-{parameters_hash(parameters)}"
-    store = None
-    if execution.store is not None:
-        store = open_store(
-            execution.store, parameters, [u.key for u in units], execution.resume, execution.spec.describe()
-        )
-    try:
-        tables = run_units(units, execution.spec, progress, store, key_prefix=prefix)
-    finally:
-        if store is not None:
-            store.close()
-    out: dict[str, dict[str, pd.DataFrame]] = {}
-    for arm in arms:
-        mine = by_arm[arm.key]
-        out[arm.key] = {
-            name: pd.concat([tables[u.key][name] for u in mine], ignore_index=True) for name in mine[0].tables
-        }
-    return out
+    return run_arms(
+        kind,
+        arms,
+        days,
+        replications,
+        seed,
+        warmup,
+        execution.spec,
+        progress,
+        output=output,
+        keep_daily=keep_daily,
+        inputs=dict(inputs or {}),
+        block=execution.block,
+        store=execution.store,
+        resume=execution.resume,
+    )
 
 
 def _flat_inputs(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
@@ -434,7 +373,7 @@ def compare(
     for i, s in enumerate(scenarios):
         first, switch = _adopting(s, warmup_under)
         arm_engine = "numba" if switch is not None else (engine or default_engine(replications))
-        arms.append(_Arm(f"a{i:03d}", first, arm_engine, switch))
+        arms.append(Arm(f"a{i:03d}", first, arm_engine, switch))
     inputs = _flat_inputs({s.name: s for s in [*scenarios, *_listed(warmup_under)]})
     ran = _run_arms("compare", arms, days, replications, seed, warmup, execution, progress, inputs=inputs)
     per = pd.concat([ran[a.key]["per_replication"] for a in arms], ignore_index=True)
@@ -633,7 +572,7 @@ def _run_points(
     arms = []
     for s, point in zip(scenarios, points["point"], strict=True):
         first, switch = _adopting(s, warmup_under)
-        arms.append(_Arm(f"p{int(point):06d}", first, "numba", switch))
+        arms.append(Arm(f"p{int(point):06d}", first, "numba", switch))
     record = {**dict(inputs or {}), **_design_record(points)}
     ran = _run_arms(
         kind, arms, days, replications, seed, warmup_days, execution, progress, "summary", False, inputs=record
@@ -916,8 +855,8 @@ def transition(
     stay_name = f"stay: {start.name}"
     switch_name = f"switch to {target.name} on day {at_day}"
     arms = [
-        _Arm("stay", with_overrides(start, {}, name=stay_name)),
-        _Arm("switch", with_overrides(start, {}, name=switch_name), switch=(target, int(at_day))),
+        Arm("stay", with_overrides(start, {}, name=stay_name)),
+        Arm("switch", with_overrides(start, {}, name=switch_name), switch=(target, int(at_day))),
     ]
     inputs = _flat_inputs({"start": start, "target": target})
     ran = _run_arms("transition", arms, days, replications, seed, warmup, execution, progress, inputs=inputs)
