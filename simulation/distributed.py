@@ -360,12 +360,13 @@ def _start_local(n: int) -> DaskExecutor:
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # failures reach the user as one line, not as log tracebacks
         )
     except Exception as exc:  # noqa: BLE001 - any failure to start is the user's one line
         raise FocussimError(
             f"--cluster = 'local:{n}': the cluster did not start ({type(exc).__name__}: {_one_line(exc)}): "
-            "allowed: local:N with N workers that fit this machine; or --scheduler ADDRESS"
+            "allowed: local:N with N workers that fit this machine (a script that starts one runs its study under "
+            "if __name__ == '__main__'); or --scheduler ADDRESS"
         ) from None
     try:
         client = Client(cluster, timeout=_connect_timeout())
@@ -384,7 +385,12 @@ def _connect(address: str) -> DaskExecutor:
     timeout = _connect_timeout()
     try:
         client = Client(address, timeout=timeout)
-    except (OSError, ValueError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:
+        raise FocussimError(
+            f"--scheduler = {address!r}: not a Dask scheduler address ({_one_line(exc)}): "
+            "allowed: PROTOCOL://HOST:PORT as a running scheduler prints it, e.g. tcp://10.0.0.5:8786"
+        ) from None
+    except OSError as exc:
         raise FocussimError(
             f"--scheduler = {address!r}: no Dask scheduler answered ({_one_line(exc)}): "
             "allowed: the address a running scheduler prints, e.g. tcp://10.0.0.5:8786"
@@ -425,9 +431,14 @@ def open_executor(spec: ClusterSpec, numba: bool = True) -> Iterator[InProcess |
     if spec.kind == "process":
         yield InProcess(spec.workers)
         return
-    if numba:
-        warm_numba()  # once, here: the workers load the kernels from numba's cache
-    executor = _start_local(spec.workers) if spec.kind == "local" else _connect(spec.address)
+    if spec.kind == "local":
+        if numba:
+            warm_numba()  # once, here, before the workers start: they load the kernels from numba's cache
+        executor = _start_local(spec.workers)
+    else:
+        executor = _connect(spec.address)  # a bad address fails fast, before any compiling
+        if numba:
+            warm_numba()  # workers that share this file system load the kernels from its cache
     try:
         _check_workers(executor)
         yield executor

@@ -212,7 +212,7 @@ def open_store(
                 f"{path}: --resume: the study there has other parameters: {what}: "
                 "allowed: the parameters of the interrupted study, or another --out"
             )
-        if not resume and got_hash == wanted and n_done < total:
+        if not resume and got_hash == wanted and 0 < n_done < total:
             raise FocussimError(
                 f"{path}: holds an unfinished study with these parameters ({n_done} of {total} units done): "
                 "allowed: --resume (resume=True) to continue it, or remove the folder to start again"
