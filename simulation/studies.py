@@ -5,6 +5,8 @@
 * :func:`sensitivity`: Sobol or Morris indices (SALib) of profit, retention and turnover.
 * :func:`transition`: switch policy mid-run; the J-curve of cumulative profit against staying put and
   the distribution of the break-even day.
+* :func:`discover`: scenario discovery; a Latin hypercube over context parameters, the paired difference
+  of a policy against a baseline at each point, and PRIM boxes where a condition (``profit < 0``) holds.
 
 Each returns a :class:`Study`: tidy tables, a provenance record and ``save(dir)``, which writes every
 table as Parquet and CSV (the daily table as Parquet only), the charts as PNG and SVG
@@ -13,6 +15,12 @@ transition``), the experiment scripts and the notebooks are thin layers over the
 
 Common random numbers: replication ``r`` of every scenario and design point draws from the streams of
 ``(seed, r)``, so differences between scenarios are paired and most of the noise cancels.
+
+Units of work: every study runs as units (one scenario or design point and a block of replications) on
+an executor: threads in this process, a Dask LocalCluster (``cluster="local:N"``) or a running scheduler
+(``scheduler=ADDRESS``), with the same tables for any of them (:mod:`simulation.distributed`). With
+``store=DIR`` each finished unit is written there as it completes and ``resume=True`` continues an
+interrupted study (:mod:`simulation.store`); the command line always stores in ``--out``.
 
 Warm-up: every study takes ``warmup_days`` (default :data:`simulation.api.DEFAULT_WARMUP_DAYS`); each
 replication of each scenario and design point first runs that many days under its own policies, and
@@ -47,8 +55,10 @@ __all__ = [
     "SENSITIVITY_OUTPUTS",
     "SWEEP_METRICS",
     "Study",
+    "DISCOVER_METRICS",
     "breakeven_days",
     "compare",
+    "discover",
     "design_points",
     "mean_interval",
     "paired_differences",
@@ -130,6 +140,17 @@ class Study:
             figs["sensitivity"] = charts.sensitivity_figure(t["indices"])
         elif self.kind == "transition":
             figs["jcurve"] = charts.jcurve_figure(t["jcurve"], t["breakeven"], self.parameters["at_day"])
+        elif self.kind == "discover":
+            where = self.parameters["where"]
+            figs["boxes"] = charts.prim_boxes_figure(
+                t["boxes"], title=f"Where {where} ({self.parameters['policy']} minus {self.parameters['baseline']})"
+            )
+            if len(t["trajectory"]):
+                figs["trajectory"] = charts.prim_tradeoff_figure(t["trajectory"])
+            keys = list(self.parameters["ranges"])
+            shown = _most_restricted(t["boxes"], keys)
+            if len(shown) == 2:
+                figs["points"] = charts.prim_scatter_figure(t["points"], t["boxes"], shown[0], shown[1])
         return figs
 
     def save(self, directory: str | Path, charts: bool = True) -> list[Path]:
@@ -152,6 +173,18 @@ class Study:
         record = {"study": self.kind, **self.parameters, **self.provenance}
         paths[-1].write_text(json.dumps(record, indent=2, sort_keys=True, default=str) + "\n")
         return paths
+
+
+def _most_restricted(boxes: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """The two parameters the first box restricts most (by the share of their range cut away)."""
+    if len(keys) < 2:
+        return []
+    if boxes.empty:
+        return list(keys[:2])
+    g = boxes[boxes["box"] == boxes["box"].min()].set_index("parameter")
+    span = (g["range_hi"] - g["range_lo"]).replace(0, 1.0)
+    cut = 1 - (g["upper"] - g["lower"]) / span
+    return [str(k) for k in cut.sort_values(ascending=False, kind="stable").index[:2]]
 
 
 def study_provenance(
@@ -902,3 +935,173 @@ def transition(
         study_provenance([start, target], days, replications, seed, started, warmup),
         {"start": start.name, "target": target.name, "at_day": int(at_day), **_execution_record(execution)},
     )
+
+
+# --------------------------------------------------------------------------- discovery
+
+#: Metrics whose paired differences a discovery reports per point (a condition may use any run-level metric).
+DISCOVER_METRICS: tuple[str, ...] = COMPARE_METRICS
+
+
+def discover(
+    baseline: Scenario,
+    policy: Scenario,
+    ranges: Mapping[str, tuple[float, float]],
+    samples: int = 64,
+    where: str = "profit < 0",
+    days: int = 365,
+    replications: int = 4,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
+    threshold: float = 0.8,
+    max_boxes: int = 2,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
+) -> Study:
+    """Scenario discovery: where in the space of contexts does ``where`` hold for ``policy`` against ``baseline``?
+
+    A Latin hypercube of ``samples`` points over ``ranges`` (context parameters, ``{key: (lo, hi)}``, applied
+    to both scenarios); at each point both scenarios run ``replications`` replications under common random
+    numbers, and the mean paired difference (policy minus baseline) of every run-level metric is the
+    point's outcome; ``where`` (:func:`simulation.discovery.parse_where`, e.g. ``"profit < 0"``) on those
+    differences marks the points where the condition holds; PRIM (EMA Workbench) finds up to ``max_boxes``
+    boxes of the parameter space with a density of at least ``threshold``
+    (:func:`simulation.discovery.prim_boxes`), and :func:`simulation.discovery.box_sentence` says what they
+    mean. ``where``, ``threshold`` and ``max_boxes`` do not change the simulations: a stored study resumes
+    with other values of them without running anything again.
+
+    Tables: ``design`` (the points), ``replications`` (run values per point, arm and replication),
+    ``discover`` (per point and replication: the paired difference of each metric), ``points`` (per point:
+    the mean differences, their 90 % intervals for the condition's metrics, and ``condition``), ``boxes``,
+    ``trajectory`` and ``findings`` (per box: coverage, density, mass, restricted parameters and the
+    sentence). ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as in :func:`compare`.
+    """
+    from simulation.discovery import box_sentence, parse_where, prim_boxes
+
+    condition = parse_where(where)
+    if baseline.name == policy.name:
+        raise FocussimError(
+            f"discover: both scenarios are named {policy.name!r}: allowed: distinct names (set name: in the YAML)"
+        )
+    if not ranges:
+        raise FocussimError("--vary: nothing to vary: allowed: key=lo:hi for each context parameter (repeatable)")
+    for k, (lo, hi) in ranges.items():
+        if not _is_numeric(k):
+            raise ScenarioError(
+                "--vary",
+                k,
+                f"{lo}:{hi}",
+                problem="not a numeric parameter",
+                allowed="numeric parameters (focussim params)",
+            )
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 4:
+        raise FocussimError(f"--samples = {samples!r}: allowed: a whole number of design points of at least 4")
+    if not 0 < float(threshold) <= 1:
+        raise FocussimError(f"--threshold = {threshold!r}: allowed: a density between 0 (excluded) and 1")
+    if int(max_boxes) < 1:
+        raise FocussimError(f"max_boxes = {max_boxes!r}: allowed: a whole number of at least 1")
+    warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
+    started = _dt.datetime.now(_dt.UTC)
+    keys = list(ranges)
+    points = design_points({k: (float(lo), float(hi), None) for k, (lo, hi) in ranges.items()}, "lhs", samples, seed)
+    base_points = _point_scenarios(baseline, points, keys)
+    policy_points = _point_scenarios(policy, points, keys)
+    arms = []
+    for point, at_base, at_policy in zip(points["point"], base_points, policy_points, strict=True):
+        arms += [Arm(f"p{int(point):06d}-baseline", at_base), Arm(f"p{int(point):06d}-policy", at_policy)]
+    inputs = {**_flat_inputs({"baseline": baseline, "policy": policy}), **_design_record(points)}
+    ran = _run_arms(
+        "discover", arms, days, replications, seed, warmup, execution, progress, "summary", False, inputs=inputs
+    )
+    per_rep, diffs = [], []
+    for point in points.itertuples(index=False):
+        pid = int(point[0])
+        values = {k: point[j + 1] for j, k in enumerate(keys)}
+        base_t = ran[f"p{pid:06d}-baseline"]["per_replication"]
+        policy_t = ran[f"p{pid:06d}-policy"]["per_replication"]
+        for arm, t in (("baseline", base_t), ("policy", policy_t)):
+            per_rep.append(t.assign(point=pid, arm=arm, **values))
+        cols = [c for c in base_t.columns if c not in ("scenario", "replication")]
+        d = pd.DataFrame(policy_t[cols].to_numpy(dtype=float) - base_t[cols].to_numpy(dtype=float), columns=cols)
+        d.insert(0, "replication", base_t["replication"].to_numpy())
+        for j, k in enumerate(keys):
+            d.insert(j, k, values[k])
+        d.insert(0, "point", pid)
+        diffs.append(d)
+    replications_table = pd.concat(per_rep, ignore_index=True)
+    front = ["point", "arm", *keys, "scenario", "replication"]
+    replications_table = replications_table[front + [c for c in replications_table.columns if c not in front]]
+    differences = pd.concat(diffs, ignore_index=True)
+    summary_metrics = list(dict.fromkeys([*condition.metrics, *DISCOVER_METRICS]))
+    rows = []
+    for point_id, g in differences.groupby("point", sort=True):
+        row: dict[str, Any] = {"point": point_id, **{k: g[k].iloc[0] for k in keys}, "replications": len(g)}
+        for m in summary_metrics:
+            mi = mean_interval(g[m])
+            row[m] = mi["mean"]
+            if m in condition.metrics:
+                row.update({f"{m}_lo": mi["lo"], f"{m}_hi": mi["hi"]})
+        rows.append(row)
+    point_table = pd.DataFrame(rows)
+    holds = condition.evaluate(point_table)
+    point_table["condition"] = holds
+    boxes, trajectory = prim_boxes(point_table[keys], holds, threshold=float(threshold), max_boxes=int(max_boxes))
+    sentence = box_sentence(boxes, condition, policy.name, baseline.name, int(holds.sum()), len(holds))
+    findings = _findings(boxes, sentence)
+    return Study(
+        "discover",
+        {
+            "design": points,
+            "replications": replications_table,
+            "discover": differences,
+            "points": point_table,
+            "boxes": boxes,
+            "trajectory": trajectory,
+            "findings": findings,
+        },
+        study_provenance([baseline, policy], days, replications, seed, started, warmup),
+        {
+            "baseline": baseline.name,
+            "policy": policy.name,
+            "ranges": {k: list(v) for k, v in ranges.items()},
+            "samples": int(samples),
+            "where": condition.text,
+            "threshold": float(threshold),
+            "max_boxes": int(max_boxes),
+            "points_where_it_holds": int(holds.sum()),
+            "finding": sentence,
+            "prim": "ema_workbench.analysis.prim.Prim (peel_alpha max(0.05, 4 / points), mass_min 0.05); each box "
+            "read off its peeling trajectory at the highest coverage with density >= threshold",
+            **_execution_record(execution),
+        },
+    )
+
+
+def _findings(boxes: pd.DataFrame, sentence: str) -> pd.DataFrame:
+    """One row per box: its statistics and restricted parameters, and the study's sentence."""
+    rows = []
+    for b, g in boxes.groupby("box", sort=True):
+        first = g.iloc[0]
+        rows.append(
+            {
+                "box": b,
+                "coverage": first["coverage"],
+                "density": first["density"],
+                "mass": first["mass"],
+                "n_points": first["n_points"],
+                "restricted": ", ".join(g.loc[g["restricted"], "parameter"]),
+                "sentence": sentence,
+            }
+        )
+    if not rows:
+        rows.append(
+            {"box": 0, "coverage": np.nan, "density": np.nan, "mass": np.nan, "n_points": 0, "restricted": "",
+             "sentence": sentence}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
