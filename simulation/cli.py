@@ -1,4 +1,5 @@
-"""The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition.
+"""The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition,
+discover.
 
 Every :class:`~simulation.errors.FocussimError` reaches the user as one line
 ``focussim: <message>`` on stderr with exit code 2 (Ctrl-C: ``interrupted``,
@@ -596,6 +597,81 @@ def transition(
     )
     cols = ["trough_usd", "trough_day", "breakeven_day_median", "share_never", "delta_at_horizon_median_usd"]
     _finish_study(study, folder, "summary", cols, f"{a.name} -> {b.name} after day {at_day}")
+
+
+@app.command()
+@_guarded
+def discover(
+    baseline: Annotated[Path, typer.Argument(help="Baseline scenario (YAML).")],
+    policy: Annotated[Path, typer.Argument(help="Policy scenario (YAML): the effect is policy minus baseline.")],
+    vary: Annotated[
+        list[str],
+        typer.Option(help="A context parameter and its range, applied to both: key=lo:hi (repeatable)."),
+    ],
+    samples: Annotated[int, typer.Option(help="Points of the Latin hypercube.")] = 64,
+    where: Annotated[
+        str,
+        typer.Option(help='Condition on the mean paired differences, e.g. "profit < 0" or "profit < 0 and nps > 0".'),
+    ] = "profit < 0",
+    threshold: Annotated[
+        float, typer.Option(help="Least density of a PRIM box (share of its points where it holds).")
+    ] = 0.8,
+    replications: RepsOpt = 4,
+    days: DaysOpt = 365,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    out_dir: OutOpt = None,
+    quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
+) -> None:
+    """Scenario discovery: where in the space of contexts does the condition hold (PRIM boxes)?"""
+    from simulation import studies
+    from simulation.discovery import parse_where
+
+    warmup = _warmup_days(warmup_days)
+    parse_where(where)  # a bad condition is one line before anything runs
+    a, b = load_scenario(baseline), load_scenario(policy)
+    ranges = {}
+    for key, v in studies.parse_vary(vary).items():
+        if not isinstance(v, tuple):
+            raise FocussimError(f"--vary {key}: {v} is a list of values: allowed: a range key=lo:hi")
+        ranges[key] = (v[0], v[1])
+    folder = out_dir or Path("results") / f"discover_{_safe_dirname(b.name)}_vs_{_safe_dirname(a.name)}"
+    study = _study(
+        "discover",
+        studies.discover,
+        quiet,
+        a,
+        b,
+        ranges,
+        samples=samples,
+        where=where,
+        threshold=threshold,
+        days=days,
+        replications=replications,
+        seed=seed,
+        warmup_days=warmup,
+        **_execution_kwargs(workers, cluster, scheduler, resume, block, folder),
+    )
+    paths = study.save(folder)
+    boxes = study.tables["boxes"]
+    if len(boxes):
+        cols = ["box", "parameter", "lower", "upper", "coverage", "density"]
+        shown = Table(
+            title=f"PRIM boxes where {where} ({b.name} minus {a.name}): the parameters each restricts",
+            title_justify="left",
+        )
+        for col in cols:
+            shown.add_column(col, justify="left" if col == "parameter" else "right")
+        for row in boxes.loc[boxes["restricted"], cols].itertuples(index=False):
+            shown.add_row(*(_num(v) for v in row))
+        out.print(shown)
+    out.print(f"{len(paths)} files written to: {folder}", markup=False, soft_wrap=True)
+    out.print(study.parameters["finding"], markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point alias
