@@ -147,7 +147,9 @@ def prim_boxes(
     prim = _import_prim()
     data = x.reset_index(drop=True).astype(float)
     alpha = max(0.05, min(0.2, 4 / len(data))) if peel_alpha is None else float(peel_alpha)
-    finder = prim.Prim(data, y, threshold=threshold, peel_alpha=alpha, mass_min=mass_min)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the Workbench's own pandas deprecations, not the user's concern
+        finder = prim.Prim(data, y, threshold=threshold, peel_alpha=alpha, mass_min=mass_min)
     lo, hi = data.min(), data.max()
     box_rows, traj_rows = [], []
     for b in range(1, max_boxes + 1):
@@ -204,8 +206,9 @@ _UNIT_SUFFIX = re.compile(r"(_usd.*|_per_.*|_min|_days|_hours|_h)$")
 
 def _parameter_label(key: str) -> str:
     """``customers.opportunist_share`` -> ``opportunist share``; ``empowerment.discretion_limit_usd`` ->
-    ``discretion limit``."""
-    return _UNIT_SUFFIX.sub("", key.rsplit(".", 1)[-1]).replace("_", " ")
+    ``discretion limit``; a one-word name keeps its section (``customers.initial``)."""
+    name = _UNIT_SUFFIX.sub("", key.rsplit(".", 1)[-1])
+    return name.replace("_", " ") if "_" in name else key
 
 
 def _parameter_value(key: str, value: float) -> str:
