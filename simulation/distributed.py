@@ -268,6 +268,12 @@ class InProcess:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
                     yield futures[fut], fut.result()
+        except KeyboardInterrupt:  # waiting units are cancelled, running ones finish and are handed over
+            pool.shutdown(wait=True, cancel_futures=True)
+            for fut in pending:
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    yield futures[fut], fut.result()
+            raise
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -329,8 +335,9 @@ class DaskExecutor:
                 yield i, result
         except BaseException:
             with contextlib.suppress(Exception):
+                pending = list(done.futures)  # submitted, not yet gathered: cancel them on the cluster
                 done.clear()
-                self.client.cancel([f for f in list(done.futures)], force=True)
+                self.client.cancel(pending, force=True)
             raise
 
     def close(self) -> None:

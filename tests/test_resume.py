@@ -57,33 +57,42 @@ def finished_units(folder: Path) -> dict[str, int]:
         return {}
 
 
-@pytest.mark.slow
-def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(tmp_path: Path) -> None:
-    scenario = ROOT / "scenarios" / "customer_focused.yaml"
-    whole, killed = tmp_path / "whole", tmp_path / "killed"
-    res = focussim("sweep", scenario, *SWEEP, "--quiet", "--out", whole)
-    assert res.returncode == 0, res.stderr
+SCENARIO = ROOT / "scenarios" / "customer_focused.yaml"
 
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sweep run without interruption."""
+    out = tmp_path_factory.mktemp("whole")
+    res = focussim("sweep", SCENARIO, *SWEEP, "--quiet", "--out", out)
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+def interrupt(folder: Path, sig: signal.Signals) -> subprocess.CompletedProcess[str]:
+    """Start the sweep into ``folder`` and send ``sig`` once three units are finished."""
     proc = subprocess.Popen(
-        [str(FOCUSSIM), "sweep", str(scenario), *SWEEP, "--quiet", "--out", str(killed)],
+        [str(FOCUSSIM), "sweep", str(SCENARIO), *SWEEP, "--quiet", "--out", str(folder)],
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 120
-    while len(finished_units(killed)) < 3 and time.monotonic() < deadline and proc.poll() is None:
+    while len(finished_units(folder)) < 3 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    before = finished_units(killed)
-    assert 3 <= len(before) < UNITS, f"the kill did not land part-way: {len(before)} of {UNITS} units"
-    assert not (killed / "sweep.parquet").exists()
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
-    res = focussim("sweep", scenario, *SWEEP, "--quiet", "--resume", "--out", killed)
+
+def assert_resumes_to(killed: Path, whole: Path, before: dict[str, int]) -> None:
+    """``--resume`` runs only the missing units and ends with the uninterrupted tables."""
+    res = focussim("sweep", SCENARIO, *SWEEP, "--quiet", "--resume", "--out", killed)
     assert res.returncode == 0, res.stderr
     after = finished_units(killed)
     assert len(after) == UNITS
-    # only what was missing ran: the units finished before the kill keep their first session
+    # only what was missing ran: the units finished before the interruption keep their first session
     assert all(after[k] == 1 for k in before)
     assert sum(1 for s in after.values() if s == 2) == UNITS - len(before)
     for name in ("design", "sweep", "points"):
@@ -93,6 +102,29 @@ def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(tmp_pat
     table = pd.read_parquet(killed / "sweep.parquet")
     assert not table.duplicated(["point", "replication"]).any()
     assert len(table) == 4 * 3
+
+
+@pytest.mark.slow
+def test_a_sweep_killed_with_sigkill_resumes_to_the_uninterrupted_tables(tmp_path: Path, whole: Path) -> None:
+    killed = tmp_path / "killed"
+    interrupt(killed, signal.SIGKILL)
+    before = finished_units(killed)
+    assert 3 <= len(before) < UNITS, f"the kill did not land part-way: {len(before)} of {UNITS} units"
+    assert not (killed / "sweep.parquet").exists()
+    assert_resumes_to(killed, whole, before)
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_finished_units_and_says_how_to_resume(tmp_path: Path, whole: Path) -> None:
+    stopped = tmp_path / "stopped"
+    res = interrupt(stopped, signal.SIGINT)
+    before = finished_units(stopped)
+    assert res.returncode == 130, res.stderr
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "interrupted" in lines[0] and "--resume" in lines[0], res.stderr
+    assert f"{len(before)} of {UNITS} units finished" in lines[0]
+    assert 3 <= len(before) < UNITS and "Traceback" not in res.stderr
+    assert_resumes_to(stopped, whole, before)
 
 
 def test_a_resume_with_changed_parameters_is_refused_naming_what_differs(tmp_path: Path) -> None:
