@@ -32,6 +32,7 @@ import logging
 import math
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -362,13 +363,19 @@ def _start_local(n: int) -> DaskExecutor:
     except ModuleNotFoundError as exc:  # pragma: no cover - dask is a dependency
         raise FocussimError(f"--cluster local:{n}: dask.distributed is not installed ({exc.name})") from None
     try:
-        cluster = LocalCluster(
-            n_workers=n,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.CRITICAL,  # failures reach the user as one line, not as log tracebacks
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. a port in use: not the user's concern, a free one is taken
+            cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                # the scheduler's HTTP endpoints (health, metrics) on a free port, not 8787, which another
+                # cluster on this machine may hold
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                silence_logs=logging.CRITICAL,  # failures reach the user as one line, not as log tracebacks
+            )
     except Exception as exc:  # noqa: BLE001 - any failure to start is the user's one line
         raise FocussimError(
             f"--cluster = 'local:{n}': the cluster did not start ({type(exc).__name__}: {_one_line(exc)}): "
