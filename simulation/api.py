@@ -7,6 +7,7 @@ these functions and nothing deeper.
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,11 @@ def run(
     output: str = "daily",
     switch: tuple[Scenario, int] | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Results:
     """Run a scenario and return its results.
 
@@ -84,6 +90,12 @@ def run(
         warmup_days: business days simulated before day 1 under ``scenario``'s policies and dropped
             (default :data:`DEFAULT_WARMUP_DAYS`): the engines run ``warmup_days + days`` days and the
             results keep the last ``days``, numbered from 1. 0: start from the initial state.
+        cluster: ``"local:N"``: run the replications in blocks (units) on a Dask LocalCluster of N worker
+            processes (:mod:`simulation.distributed`). The numbers do not depend on it.
+        scheduler: the address of a running Dask scheduler (``"tcp://host:8786"``), instead of ``cluster``.
+        store: a folder where each finished block is written as it completes (:mod:`simulation.store`).
+        resume: continue the run stored in ``store``, running only the missing blocks.
+        block: replications per unit of work on a cluster or with a store (default 8).
 
     Returns:
         :class:`simulation.results.Results` with ``.daily``, ``.summary()`` and ``.save(dir)``.
@@ -111,9 +123,31 @@ def run(
         raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
     if switch is not None:
         _check_switch(scenario, switch, engine, int(days))
-    daily, wall, extra = run_replications(
-        scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output, switch, warmup
-    )
+    if cluster is None and scheduler is None and store is None:
+        if resume:
+            raise FocussimError("resume = True without a store: allowed: store=<the folder of the interrupted run>")
+        daily, wall, extra = run_replications(
+            scenario, engine, int(days), int(replications), int(seed), progress, int(workers), output, switch, warmup
+        )
+    else:  # units of replications on a cluster, or stored as they finish: the same numbers
+        from simulation.distributed import parse_cluster, run_distributed
+
+        spec = parse_cluster(cluster, scheduler, workers if cluster is None and scheduler is None else None)
+        daily, wall, extra = run_distributed(
+            scenario,
+            engine,
+            int(days),
+            int(replications),
+            int(seed),
+            progress,
+            output,
+            switch,
+            warmup,
+            spec,
+            store,
+            resume,
+            block,
+        )
     provenance = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -125,6 +159,7 @@ def run(
         "warmup_days": warmup,
         "replications": int(replications),
         "workers": int(workers),
+        "executor": "in process" if cluster is None and scheduler is None else (cluster or f"scheduler {scheduler}"),
         "output": output,
         "seed": int(seed),
         # Stream k of replication r is SeedSequence(entropy=seed, spawn_key=(r, k)).

@@ -26,6 +26,11 @@ The tables:
 * ``jcurve`` and ``breakeven``: the cumulative-profit difference of
   switching policy against staying put, and each replication's break-even
   day. Chart: :func:`jcurve_figure`.
+* ``boxes``, ``trajectory`` and ``points`` of a scenario discovery
+  (:func:`simulation.discovery.prim_boxes`): the PRIM boxes' limits per
+  parameter, their peeling trajectories, and the design points with the
+  condition. Charts: :func:`prim_boxes_figure`, :func:`prim_tradeoff_figure`,
+  :func:`prim_scatter_figure`.
 
 One visual identity, set in :func:`set_theme`: seaborn's ``whitegrid`` at
 talk size, the colour-blind-safe ``colorblind`` palette with a stable colour
@@ -78,6 +83,9 @@ __all__ = [
     "outcome_distributions_figure",
     "paired_difference_figure",
     "palette",
+    "prim_boxes_figure",
+    "prim_scatter_figure",
+    "prim_tradeoff_figure",
     "rolling_window",
     "save_figure",
     "sensitivity_figure",
@@ -1108,6 +1116,102 @@ def jcurve_figure(
 
 
 # --------------------------------------------------------------------------- files
+
+
+# --------------------------------------------------------------------------- scenario discovery (PRIM)
+
+
+def prim_boxes_figure(boxes: pd.DataFrame, title: str | None = None) -> Figure:
+    """Each PRIM box's limits: per parameter, the sampled range (grey) and the box's range (colour), scaled
+    to the sampled range, with the limits written at the ends; one panel per box, coverage and density in
+    its title. Restricted parameters are drawn dark, the others light."""
+    _check_columns(boxes, ["box", "parameter", "lower", "upper", "range_lo", "range_hi", "restricted"], "prim_boxes")
+    set_theme()
+    ids = list(dict.fromkeys(boxes["box"]))
+    m = int(boxes.groupby("box")["parameter"].nunique().max()) if len(boxes) else 1
+    fig, axes = _panels(max(len(ids), 1), height_per_row=1.0 + 0.55 * m, max_cols=2, extra=1.4)
+    colour = sns.color_palette("colorblind")[0]
+    for ax, b in zip(axes, ids, strict=False):
+        g = boxes[boxes["box"] == b].reset_index(drop=True)
+        span = (g["range_hi"] - g["range_lo"]).replace(0, 1.0)
+        lo = ((g["lower"] - g["range_lo"]) / span).to_numpy(dtype=float)
+        hi = ((g["upper"] - g["range_lo"]) / span).to_numpy(dtype=float)
+        y = np.arange(len(g))
+        ax.barh(y, 1.0, left=0.0, height=0.55, color="0.88")
+        shade = [colour if r else _lighten(colour, 0.6) for r in g["restricted"]]
+        ax.barh(y, hi - lo, left=lo, height=0.55, color=shade)
+        for i, row in g.iterrows():
+            ax.text(-0.02, i, _fmt(float(row["lower"])), ha="right", va="center", fontsize="small")
+            ax.text(1.02, i, _fmt(float(row["upper"])), ha="left", va="center", fontsize="small")
+        ax.set_yticks(y, [str(v).replace(".", ".\n", 1) for v in g["parameter"]], fontsize="small")
+        ax.set_ylim(len(g) - 0.5, -0.5)
+        ax.set_xlim(-0.25, 1.25)
+        ax.set_xticks([0, 0.5, 1], ["low end", "middle", "high end"])
+        ax.set_xlabel("position in the sampled range")
+        ax.grid(axis="y", visible=False)
+        first = g.iloc[0]
+        ax.set_title(f"Box {b}: coverage {first['coverage']:.2f}, density {first['density']:.2f}")
+    if not ids:
+        axes[0].text(0.5, 0.5, "no box: the condition holds nowhere densely enough", ha="center", va="center")
+        axes[0].set_axis_off()
+    fig.suptitle(title or "Where the condition holds: PRIM boxes (dark: restricted parameters)")
+    return fig
+
+
+def prim_tradeoff_figure(trajectory: pd.DataFrame, title: str | None = None) -> Figure:
+    """The peeling trajectory of each box: density against coverage, one dot per peeling step coloured by
+    the number of restricted parameters; the chosen step ringed."""
+    _check_columns(trajectory, ["box", "coverage", "density", "res_dim", "selected"], "prim_tradeoff")
+    set_theme()
+    ids = list(dict.fromkeys(trajectory["box"]))
+    fig, axes = _panels(max(len(ids), 1), height_per_row=5.2, max_cols=2, extra=1.2)
+    most = int(trajectory["res_dim"].max()) if len(trajectory) else 1
+    cmap = plt.get_cmap("viridis", max(most + 1, 2))
+    for ax, b in zip(axes, ids, strict=False):
+        t = trajectory[trajectory["box"] == b]
+        ax.plot(t["coverage"], t["density"], color="0.6", linewidth=1, zorder=1)
+        sc = ax.scatter(t["coverage"], t["density"], c=t["res_dim"], cmap=cmap, vmin=-0.5, vmax=most + 0.5, s=45)
+        chosen = t[t["selected"]]
+        ax.scatter(chosen["coverage"], chosen["density"], s=260, facecolors="none", edgecolors="0.1", linewidths=2)
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_xlabel("coverage (share of the points where it holds that are in the box)")
+        ax.set_ylabel("density (share of the box's points where it holds)")
+        ax.set_title(f"Box {b}: peeling trajectory (ringed: the box reported)")
+        fig.colorbar(sc, ax=ax, label="restricted parameters", ticks=range(most + 1))
+    if not ids:
+        axes[0].set_axis_off()
+    fig.suptitle(title or "PRIM: coverage against density while peeling")
+    return fig
+
+
+def prim_scatter_figure(
+    points: pd.DataFrame, boxes: pd.DataFrame, x: str, y: str, condition: str = "condition", title: str | None = None
+) -> Figure:
+    """The design points over two parameters, those where the condition holds coloured, with each box's
+    limits in these two parameters drawn as a rectangle."""
+    _check_columns(points, [x, y, condition], "prim_scatter")
+    set_theme()
+    fig, ax = plt.subplots(figsize=SLIDE_INCHES, layout="constrained")
+    holds = points[condition].astype(bool)
+    yes, no = sns.color_palette("colorblind")[1], "0.7"
+    ax.scatter(points.loc[~holds, x], points.loc[~holds, y], s=40, color=no, label="does not hold")
+    ax.scatter(points.loc[holds, x], points.loc[holds, y], s=55, color=yes, label="holds")
+    from matplotlib.patches import Rectangle
+
+    for b, g in boxes.groupby("box", sort=True):
+        lower = g.set_index("parameter")["lower"].astype(float).to_dict()
+        upper = g.set_index("parameter")["upper"].astype(float).to_dict()
+        if x not in lower or y not in lower:
+            continue
+        x0, x1, y0, y1 = lower[x], upper[x], lower[y], upper[y]
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=2.5, edgecolor="0.1"))
+        ax.text(x0, y1, f" box {b}", va="bottom", ha="left", fontsize="small")
+    ax.set_xlabel(_with_unit(x, _param_unit(x)))
+    ax.set_ylabel(_with_unit(y, _param_unit(y)))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="the condition")
+    fig.suptitle(title or textwrap.fill(f"Design points and PRIM boxes over {x} and {y}", 90))
+    return fig
 
 
 def save_figure(fig: Figure, directory: str | Path, name: str, dpi: int = 200) -> list[Path]:

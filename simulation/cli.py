@@ -1,4 +1,5 @@
-"""The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition.
+"""The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition,
+discover.
 
 Every :class:`~simulation.errors.FocussimError` reaches the user as one line
 ``focussim: <message>`` on stderr with exit code 2 (Ctrl-C: ``interrupted``,
@@ -64,8 +65,8 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except FocussimError as exc:
             _say_error(str(exc))
             raise typer.Exit(EXIT_ERROR) from None
-        except KeyboardInterrupt:
-            _say_error("interrupted")
+        except KeyboardInterrupt as exc:
+            _say_error(f"interrupted: {exc}" if str(exc) else "interrupted")
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return wrapper
@@ -261,8 +262,16 @@ def run(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or summary.")] = False,
     warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
 ) -> None:
-    """Run a scenario, save the results and print a summary."""
+    """Run a scenario, save the results and print a summary.
+
+    With --cluster or --scheduler the replications run in blocks on a Dask cluster, and each finished
+    block is written to the output folder (parts/, manifest.sqlite): --resume continues an interrupted run.
+    """
     if days < 1:
         raise FocussimError(f"--days = {days}: allowed: a whole number of at least 1")
     if replications < 1:
@@ -283,6 +292,16 @@ def run(
 
     kwargs: dict[str, Any] = {"engine": engine, "days": days, "replications": replications, "seed": seed}
     kwargs.update({"workers": workers, "output": output, "warmup_days": warmup})
+    if cluster is not None or scheduler is not None or resume:
+        from simulation.distributed import parse_cluster
+
+        if workers is not None and (cluster is not None or scheduler is not None):
+            raise FocussimError(
+                f"--workers = {workers} with {'--cluster' if cluster is not None else '--scheduler'}: allowed: one "
+                "of them (--workers: threads or processes here; a cluster: its worker processes)"
+            )
+        parse_cluster(cluster, scheduler, workers)  # a bad value is one line before anything runs
+        kwargs.update({"cluster": cluster, "scheduler": scheduler, "store": folder, "resume": resume, "block": block})
     try:
         results = _simulate_with_progress(simulate, loaded, kwargs, quiet)
     except KeyboardInterrupt as exc:
@@ -330,6 +349,48 @@ VaryOpt = Annotated[
     typer.Option(help="A parameter to vary: key=v1,v2,... or key=lo:hi:n (repeatable), e.g. firm.frontline=30:50:3."),
 ]
 
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        metavar="local:N",
+        help="Run the units of work (a scenario or design point and a block of replications) on a Dask "
+        "LocalCluster of N worker processes. Same numbers as in process.",
+    ),
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Run the units on a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (a lab cluster, dask-jobqueue).",
+    ),
+]
+ResumeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue the study interrupted in --out: run only the units missing there (same parameters only).",
+    ),
+]
+BlockOpt = Annotated[
+    int | None, typer.Option("--block", help="Replications per unit of work (default 8). Same numbers for any.")
+]
+
+
+def _execution_kwargs(
+    workers: int | None, cluster: str | None, scheduler: str | None, resume: bool, block: int | None, folder: Path
+) -> dict[str, Any]:
+    """The execution keywords of a study: every study stores its units in its output folder."""
+    return {
+        "workers": workers,
+        "cluster": cluster,
+        "scheduler": scheduler,
+        "store": folder,
+        "resume": resume,
+        "block": block,
+    }
+
 
 def _study(label: str, fn: Callable[..., Any], quiet: bool, /, *args: Any, **kwargs: Any) -> Any:
     """Run ``fn`` (a simulation or a study) with the shared progress bar on stderr (none when quiet)."""
@@ -368,6 +429,10 @@ def compare(
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
     warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
 ) -> None:
     """Scenarios head to head under common random numbers: paired differences with 90 % intervals."""
     from simulation import studies
@@ -383,8 +448,8 @@ def compare(
         days=days,
         replications=replications,
         seed=seed,
-        workers=workers,
         warmup_days=warmup,
+        **_execution_kwargs(workers, cluster, scheduler, resume, block, folder),
     )
     _finish_study(
         study,
@@ -409,6 +474,10 @@ def sweep(
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
     warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
 ) -> None:
     """Run a scenario over a design of parameter values: a tidy table, line charts and heatmaps."""
     from simulation import studies
@@ -428,8 +497,8 @@ def sweep(
         days=days,
         replications=replications,
         seed=seed,
-        workers=workers,
         warmup_days=warmup,
+        **_execution_kwargs(workers, cluster, scheduler, resume, block, folder),
     )
     cols = ["point", *ranges, *studies.SWEEP_METRICS]
     _finish_study(study, folder, "points", cols, f"{loaded.name}: mean over {replications} replications per point")
@@ -451,6 +520,10 @@ def sensitivity(
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
     warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
 ) -> None:
     """Global sensitivity (SALib) of profit, retention and turnover to the varied parameters."""
     from simulation import studies
@@ -475,8 +548,8 @@ def sensitivity(
         days=days,
         replications=replications,
         seed=seed,
-        workers=workers,
         warmup_days=warmup,
+        **_execution_kwargs(workers, cluster, scheduler, resume, block, folder),
     )
     cols = ["output", "input", *(["S1", "ST"] if method == "sobol" else ["mu_star", "sigma"])]
     _finish_study(study, folder, "indices", cols, f"{loaded.name}: {method} indices")
@@ -498,6 +571,10 @@ def transition(
     out_dir: OutOpt = None,
     quiet: QuietOpt = False,
     warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
 ) -> None:
     """Switch policy mid-run: the J-curve of cumulative profit against staying put, and the break-even day."""
     from simulation import studies
@@ -515,11 +592,86 @@ def transition(
         days=days,
         replications=replications,
         seed=seed,
-        workers=workers,
         warmup_days=warmup,
+        **_execution_kwargs(workers, cluster, scheduler, resume, block, folder),
     )
     cols = ["trough_usd", "trough_day", "breakeven_day_median", "share_never", "delta_at_horizon_median_usd"]
     _finish_study(study, folder, "summary", cols, f"{a.name} -> {b.name} after day {at_day}")
+
+
+@app.command()
+@_guarded
+def discover(
+    baseline: Annotated[Path, typer.Argument(help="Baseline scenario (YAML).")],
+    policy: Annotated[Path, typer.Argument(help="Policy scenario (YAML): the effect is policy minus baseline.")],
+    vary: Annotated[
+        list[str],
+        typer.Option(help="A context parameter and its range, applied to both: key=lo:hi (repeatable)."),
+    ],
+    samples: Annotated[int, typer.Option(help="Points of the Latin hypercube.")] = 64,
+    where: Annotated[
+        str,
+        typer.Option(help='Condition on the mean paired differences, e.g. "profit < 0" or "profit < 0 and nps > 0".'),
+    ] = "profit < 0",
+    threshold: Annotated[
+        float, typer.Option(help="Least density of a PRIM box (share of its points where it holds).")
+    ] = 0.8,
+    replications: RepsOpt = 4,
+    days: DaysOpt = 365,
+    seed: SeedOpt = 0,
+    workers: WorkersOpt = None,
+    out_dir: OutOpt = None,
+    quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
+    cluster: ClusterOpt = None,
+    scheduler: SchedulerOpt = None,
+    resume: ResumeOpt = False,
+    block: BlockOpt = None,
+) -> None:
+    """Scenario discovery: where in the space of contexts does the condition hold (PRIM boxes)?"""
+    from simulation import studies
+    from simulation.discovery import parse_where
+
+    warmup = _warmup_days(warmup_days)
+    parse_where(where)  # a bad condition is one line before anything runs
+    a, b = load_scenario(baseline), load_scenario(policy)
+    ranges = {}
+    for key, v in studies.parse_vary(vary).items():
+        if not isinstance(v, tuple):
+            raise FocussimError(f"--vary {key}: {v} is a list of values: allowed: a range key=lo:hi")
+        ranges[key] = (v[0], v[1])
+    folder = out_dir or Path("results") / f"discover_{_safe_dirname(b.name)}_vs_{_safe_dirname(a.name)}"
+    study = _study(
+        "discover",
+        studies.discover,
+        quiet,
+        a,
+        b,
+        ranges,
+        samples=samples,
+        where=where,
+        threshold=threshold,
+        days=days,
+        replications=replications,
+        seed=seed,
+        warmup_days=warmup,
+        **_execution_kwargs(workers, cluster, scheduler, resume, block, folder),
+    )
+    paths = study.save(folder)
+    boxes = study.tables["boxes"]
+    if len(boxes):
+        cols = ["box", "parameter", "lower", "upper", "coverage", "density"]
+        shown = Table(
+            title=f"PRIM boxes where {where} ({b.name} minus {a.name}): the parameters each restricts",
+            title_justify="left",
+        )
+        for col in cols:
+            shown.add_column(col, justify="left" if col == "parameter" else "right")
+        for row in boxes.loc[boxes["restricted"], cols].itertuples(index=False):
+            shown.add_row(*(_num(v) for v in row))
+        out.print(shown)
+    out.print(f"{len(paths)} files written to: {folder}", markup=False, soft_wrap=True)
+    out.print(study.parameters["finding"], markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

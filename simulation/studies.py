@@ -5,6 +5,8 @@
 * :func:`sensitivity`: Sobol or Morris indices (SALib) of profit, retention and turnover.
 * :func:`transition`: switch policy mid-run; the J-curve of cumulative profit against staying put and
   the distribution of the break-even day.
+* :func:`discover`: scenario discovery; a Latin hypercube over context parameters, the paired difference
+  of a policy against a baseline at each point, and PRIM boxes where a condition (``profit < 0``) holds.
 
 Each returns a :class:`Study`: tidy tables, a provenance record and ``save(dir)``, which writes every
 table as Parquet and CSV (the daily table as Parquet only), the charts as PNG and SVG
@@ -13,6 +15,12 @@ transition``), the experiment scripts and the notebooks are thin layers over the
 
 Common random numbers: replication ``r`` of every scenario and design point draws from the streams of
 ``(seed, r)``, so differences between scenarios are paired and most of the noise cancels.
+
+Units of work: every study runs as units (one scenario or design point and a block of replications) on
+an executor: threads in this process, a Dask LocalCluster (``cluster="local:N"``) or a running scheduler
+(``scheduler=ADDRESS``), with the same tables for any of them (:mod:`simulation.distributed`). With
+``store=DIR`` each finished unit is written there as it completes and ``resume=True`` continues an
+interrupted study (:mod:`simulation.store`); the command line always stores in ``--out``.
 
 Warm-up: every study takes ``warmup_days`` (default :data:`simulation.api.DEFAULT_WARMUP_DAYS`); each
 replication of each scenario and design point first runs that many days under its own policies, and
@@ -34,9 +42,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.api import DEFAULT_WARMUP_DAYS, check_warmup_days, run
+from simulation.api import DEFAULT_WARMUP_DAYS, _check_switch, check_warmup_days, default_engine
+from simulation.distributed import DEFAULT_BLOCK, Arm, ClusterSpec, parse_cluster, run_arms
 from simulation.errors import FocussimError, ScenarioError
 from simulation.results import package_versions, run_unit
+from simulation.runner import ENGINES
 from simulation.scenario.loader import _parse_yaml, scenario_hash, with_overrides
 from simulation.scenario.schema import Scenario
 
@@ -45,8 +55,10 @@ __all__ = [
     "SENSITIVITY_OUTPUTS",
     "SWEEP_METRICS",
     "Study",
+    "DISCOVER_METRICS",
     "breakeven_days",
     "compare",
+    "discover",
     "design_points",
     "mean_interval",
     "paired_differences",
@@ -129,6 +141,17 @@ class Study:
             figs["sensitivity"] = charts.sensitivity_figure(t["indices"])
         elif self.kind == "transition":
             figs["jcurve"] = charts.jcurve_figure(t["jcurve"], t["breakeven"], self.parameters["at_day"])
+        elif self.kind == "discover":
+            where = self.parameters["where"]
+            figs["boxes"] = charts.prim_boxes_figure(
+                t["boxes"], title=f"Where {where} ({self.parameters['policy']} minus {self.parameters['baseline']})"
+            )
+            if len(t["trajectory"]):
+                figs["trajectory"] = charts.prim_tradeoff_figure(t["trajectory"])
+            keys = list(self.parameters["ranges"])
+            shown = _most_restricted(t["boxes"], keys)
+            if len(shown) == 2:
+                figs["points"] = charts.prim_scatter_figure(t["points"], t["boxes"], shown[0], shown[1])
         return figs
 
     def save(self, directory: str | Path, charts: bool = True) -> list[Path]:
@@ -153,6 +176,18 @@ class Study:
         return paths
 
 
+def _most_restricted(boxes: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """The two parameters the first box restricts most (by the share of their range cut away)."""
+    if len(keys) < 2:
+        return []
+    if boxes.empty:
+        return list(keys[:2])
+    g = boxes[boxes["box"] == boxes["box"].min()].set_index("parameter")
+    span = (g["range_hi"] - g["range_lo"]).replace(0, 1.0)
+    cut = 1 - (g["upper"] - g["lower"]) / span
+    return [str(k) for k in cut.sort_values(ascending=False, kind="stable").index[:2]]
+
+
 def study_provenance(
     scenarios: Sequence[Scenario], days: int, replications: int, seed: int, started: Any, warmup_days: int
 ) -> dict:
@@ -173,34 +208,6 @@ def study_provenance(
     }
 
 
-class _Ticker:
-    """Turns the progress of one run into the progress of the whole study (replication-days).
-
-    ``days`` is what each replication simulates: the warm-up plus the kept days.
-    """
-
-    def __init__(self, progress: Progress | None, runs: int, days: int, replications: int):
-        self.progress = progress
-        self.total = runs * days * replications
-        self.done = 0
-
-    def run_callback(self) -> Progress | None:
-        if self.progress is None:
-            return None
-        base = self.done
-
-        def callback(done: int, total: int) -> None:
-            assert self.progress is not None
-            self.progress(base + done, self.total)
-
-        return callback
-
-    def finished_run(self, days: int, replications: int) -> None:
-        self.done += days * replications
-        if self.progress is not None:
-            self.progress(self.done, self.total)
-
-
 def _check_counts(days: int, replications: int, seed: int, warmup_days: int = 0) -> int:
     """Checks the counts before anything runs; returns the warm-up as an int."""
     if int(days) < 1:
@@ -210,6 +217,91 @@ def _check_counts(days: int, replications: int, seed: int, warmup_days: int = 0)
     if int(seed) < 0:
         raise FocussimError(f"seed = {seed!r}: allowed: a whole number of at least 0")
     return check_warmup_days(warmup_days)
+
+
+# --------------------------------------------------------------------------- units of work
+
+
+@dataclass(frozen=True)
+class _Execution:
+    """Where a study's units run and where they are kept (see :func:`_execution`)."""
+
+    spec: ClusterSpec
+    store: Path | None
+    resume: bool
+    block: int
+
+
+def _execution(
+    workers: int | None,
+    cluster: str | None,
+    scheduler: str | None,
+    store: str | Path | None,
+    resume: bool,
+    block: int | None,
+) -> _Execution:
+    """Check the execution keywords before anything runs."""
+    if workers is not None and (cluster is not None or scheduler is not None):
+        raise FocussimError(
+            f"workers = {workers} with {'--cluster' if cluster is not None else '--scheduler'}: allowed: one of them "
+            "(workers: threads in this process; a cluster: its worker processes)"
+        )
+    spec = parse_cluster(cluster, scheduler, workers)
+    if resume and store is None:
+        raise FocussimError("resume = True without a store: allowed: store=<the folder of the interrupted study>")
+    size = DEFAULT_BLOCK if block is None else block
+    if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
+        raise FocussimError(f"--block = {block!r}: allowed: a whole number of replications per unit of at least 1")
+    return _Execution(spec, None if store is None else Path(store), bool(resume), int(size))
+
+
+def _run_arms(
+    kind: str,
+    arms: Sequence[Arm],
+    days: int,
+    replications: int,
+    seed: int,
+    warmup: int,
+    execution: _Execution,
+    progress: Progress | None,
+    output: str = "daily",
+    keep_daily: bool = True,
+    inputs: Mapping[str, Any] | None = None,
+) -> dict[str, dict[str, pd.DataFrame]]:
+    """:func:`simulation.distributed.run_arms` after the policy-switch checks of :func:`simulation.run`."""
+    for arm in arms:
+        if arm.switch is not None:
+            _check_switch(arm.scenario, arm.switch, arm.engine, int(days))
+    return run_arms(
+        kind,
+        arms,
+        days,
+        replications,
+        seed,
+        warmup,
+        execution.spec,
+        progress,
+        output=output,
+        keep_daily=keep_daily,
+        inputs=dict(inputs or {}),
+        block=execution.block,
+        store=execution.store,
+        resume=execution.resume,
+    )
+
+
+def _flat_inputs(scenarios: Mapping[str, Scenario]) -> dict[str, Any]:
+    """The base scenarios of a study, as the store records them (so a resume names a changed key)."""
+    return {"scenarios": {label: s.flat() for label, s in scenarios.items()}}
+
+
+def _design_record(points: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "design": {
+            str(int(row["point"])): {k: _plain(v) for k, v in row.items() if k != "point"}
+            for row in points.to_dict("records")
+        }
+    }
 
 
 # --------------------------------------------------------------------------- compare
@@ -279,6 +371,11 @@ def compare(
     metrics: Sequence[str] = COMPARE_METRICS,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
     warmup_under: Scenario | None = None,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Run ``scenarios`` under common random numbers; the first is the baseline of the differences.
 
@@ -288,6 +385,13 @@ def compare(
     from its adoption.
     Tables: ``daily`` (tidy, every scenario), ``replications`` (run-level values, one row per scenario
     and replication), ``differences`` (:func:`paired_differences`).
+
+    Where it runs (every study takes these): ``workers`` threads in this process (default all cores), or
+    ``cluster="local:N"`` (a Dask LocalCluster of N processes), or ``scheduler="tcp://host:port"`` (a
+    running Dask scheduler). The unit of work is one scenario and a block of at most ``block``
+    replications (default 8); the tables are the same for any choice. ``store``: a folder where each
+    finished unit is written as it completes (:mod:`simulation.store`); ``resume=True`` continues a
+    study interrupted there, running only the missing units.
     """
     if len(scenarios) < 2:
         raise FocussimError("compare: allowed: at least two scenarios")
@@ -295,28 +399,20 @@ def compare(
     if len(set(names)) != len(names):
         raise FocussimError(f"compare: scenario names {names} repeat: allowed: distinct names (set name: in the YAML)")
     warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
+    if engine is not None and engine not in ENGINES:
+        raise FocussimError(f"engine = {engine!r}: allowed: {', '.join(ENGINES)}")
     started = _dt.datetime.now(_dt.UTC)
-    ticker = _Ticker(progress, len(scenarios), warmup + days, replications)
-    daily, per_rep = [], []
-    for s in scenarios:
+    arms = []
+    for i, s in enumerate(scenarios):
         first, switch = _adopting(s, warmup_under)
-        res = run(
-            first,
-            engine=engine if switch is None else "numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            progress=ticker.run_callback(),
-            warmup_days=warmup,
-            switch=switch,
-        )
-        ticker.finished_run(warmup + days, replications)
-        daily.append(res.daily)
-        per_rep.append(res.per_replication())
-    per = pd.concat(per_rep, ignore_index=True)
+        arm_engine = "numba" if switch is not None else (engine or default_engine(replications))
+        arms.append(Arm(f"a{i:03d}", first, arm_engine, switch))
+    inputs = _flat_inputs({s.name: s for s in [*scenarios, *_listed(warmup_under)]})
+    ran = _run_arms("compare", arms, days, replications, seed, warmup, execution, progress, inputs=inputs)
+    per = pd.concat([ran[a.key]["per_replication"] for a in arms], ignore_index=True)
     tables = {
-        "daily": pd.concat(daily, ignore_index=True),
+        "daily": pd.concat([ran[a.key]["daily"] for a in arms], ignore_index=True),
         "replications": per,
         "differences": paired_differences(per, names[0], metrics),
     }
@@ -330,8 +426,19 @@ def compare(
             "confidence": CONFIDENCE,
             "engine": engine or "auto",
             "warmup_under": None if warmup_under is None else warmup_under.name,
+            **_execution_record(execution),
         },
     )
+
+
+def _execution_record(execution: _Execution) -> dict[str, Any]:
+    """Where a study ran, for study.json (not part of its numbers)."""
+    return {
+        "executor": execution.spec.describe(),
+        "block": execution.block,
+        "store": None if execution.store is None else str(execution.store),
+        "resumed": execution.resume,
+    }
 
 
 def _adopting(scenario: Scenario, warmup_under: Scenario | None) -> tuple[Scenario, tuple[Scenario, int] | None]:
@@ -488,27 +595,25 @@ def _run_points(
     progress: Progress | None,
     warmup_days: int,
     warmup_under: Scenario | None = None,
+    execution: _Execution | None = None,
+    kind: str = "sweep",
+    inputs: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Run every point (numba engine, summaries only, after the warm-up, under ``warmup_under`` if given: see
-    :func:`compare`); one row per point and replication."""
-    ticker = _Ticker(progress, len(scenarios), warmup_days + days, replications)
-    tables = []
-    for s, point in zip(scenarios, points.itertuples(index=False), strict=True):
+    :func:`compare`); one row per point and replication. Units: (point, block of replications)."""
+    if execution is None:
+        execution = _execution(workers, None, None, None, False, None)
+    arms = []
+    for s, point in zip(scenarios, points["point"], strict=True):
         first, switch = _adopting(s, warmup_under)
-        res = run(
-            first,
-            switch=switch,
-            engine="numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            output="summary",
-            progress=ticker.run_callback(),
-            warmup_days=warmup_days,
-        )
-        ticker.finished_run(warmup_days + days, replications)
-        per = res.per_replication().drop(columns=["scenario"])
+        arms.append(Arm(f"p{int(point):06d}", first, "numba", switch))
+    record = {**dict(inputs or {}), **_design_record(points)}
+    ran = _run_arms(
+        kind, arms, days, replications, seed, warmup_days, execution, progress, "summary", False, inputs=record
+    )
+    tables = []
+    for arm, point in zip(arms, points.itertuples(index=False), strict=True):
+        per = ran[arm.key]["per_replication"].drop(columns=["scenario"])
         for i, col in enumerate(points.columns):
             per.insert(i, col, point[i])
         tables.append(per)
@@ -527,6 +632,11 @@ def sweep(
     progress: Progress | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
     warmup_under: Scenario | None = None,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Run ``scenario`` over a design (:func:`design_points`) on the numba engine.
 
@@ -534,14 +644,19 @@ def sweep(
     with ``warmup_under``, under that scenario's, adopting the point's on day 1 (see :func:`compare`).
     Tables: ``design`` (the points), ``sweep`` (one row per point and replication: ``point``, the varied
     keys, ``replication``, then every run-level metric) and ``points`` (mean and 90 % interval of the
-    sweep metrics per point).
+    sweep metrics per point). ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as in
+    :func:`compare` (a unit is a point and a block of replications).
     """
     warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
     points = design_points(vary, design, samples, seed)
     keys = list(vary)
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup, warmup_under)
+    inputs = _flat_inputs({"base": scenario, **({"warmup_under": warmup_under} if warmup_under else {})})
+    table = _run_points(
+        scenarios, points, days, replications, seed, workers, progress, warmup, warmup_under, execution, "sweep", inputs
+    )
     summary = _point_summary(table, keys)
     return Study(
         "sweep",
@@ -553,6 +668,7 @@ def sweep(
             "samples": samples,
             "base": scenario.name,
             "warmup_under": None if warmup_under is None else warmup_under.name,
+            **_execution_record(execution),
         },
     )
 
@@ -649,13 +765,19 @@ def sensitivity(
     progress: Progress | None = None,
     outputs: Sequence[str] = SENSITIVITY_OUTPUTS,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Global sensitivity of ``outputs`` to the parameters in ``ranges`` (SALib).
 
     Each replication of each point first runs ``warmup_days`` days under that point's policies (dropped).
     Each design point is the mean over ``replications`` (common random numbers across points, so the
     replication noise is largely shared). Tables: ``samples`` (one row per point and replication),
-    ``indices`` (:func:`sensitivity_indices`).
+    ``indices`` (:func:`sensitivity_indices`). ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as
+    in :func:`compare`.
     """
     if method not in METHODS:
         raise FocussimError(f"--method = {method!r}: allowed: {', '.join(METHODS)}")
@@ -669,13 +791,17 @@ def sensitivity(
                 allowed="numeric parameters (see focussim params)",
             )
     warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
     keys = list(ranges)
     x = sensitivity_sample(ranges, method, samples, seed)
     points = pd.DataFrame({k: [_cast(k, v) for v in x[:, j]] for j, k in enumerate(keys)})
     points.insert(0, "point", np.arange(len(points)))
     scenarios = _point_scenarios(scenario, points, keys)
-    table = _run_points(scenarios, points, days, replications, seed, workers, progress, warmup)
+    inputs = _flat_inputs({"base": scenario})
+    table = _run_points(
+        scenarios, points, days, replications, seed, workers, progress, warmup, None, execution, "sensitivity", inputs
+    )
     y = table.groupby("point", sort=True)[list(outputs)].mean().to_numpy()
     indices = sensitivity_indices(ranges, x, y, outputs, method, seed)
     return Study(
@@ -689,6 +815,7 @@ def sensitivity(
             "points": len(points),
             "outputs": list(outputs),
             "base": scenario.name,
+            **_execution_record(execution),
         },
     )
 
@@ -733,6 +860,11 @@ def transition(
     workers: int | None = None,
     progress: Progress | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
 ) -> Study:
     """Switch from ``start``'s policies to ``target``'s on ``at_day``, against staying with ``start``.
 
@@ -744,6 +876,7 @@ def transition(
     ``breakeven_day_median`` is the median over every replication, one that never breaks even counting as
     after the horizon (NaN when half or more never do); ``breakeven_day_median_of_those``, ``_p5`` and
     ``_p95`` are over the replications that break even; ``share_never`` is the share that never does.
+    ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as in :func:`compare`.
     """
     warmup = _check_counts(days, replications, seed, warmup_days)
     if not (0 <= int(at_day) < int(days)):
@@ -751,36 +884,20 @@ def transition(
             f"--at-day = {at_day}: allowed: a day from 0 to {int(days) - 1} "
             f"(the horizon is {days} days, counted from the end of the warm-up)"
         )
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
-    ticker = _Ticker(progress, 2, warmup + days, replications)
     stay_name = f"stay: {start.name}"
     switch_name = f"switch to {target.name} on day {at_day}"
-    stay = run(
-        with_overrides(start, {}, name=stay_name),
-        engine="numba",
-        days=days,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=ticker.run_callback(),
-        warmup_days=warmup,
-    )
-    ticker.finished_run(warmup + days, replications)
-    moved = run(
-        with_overrides(start, {}, name=switch_name),
-        engine="numba",
-        days=days,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        progress=ticker.run_callback(),
-        switch=(target, int(at_day)),
-        warmup_days=warmup,
-    )
-    ticker.finished_run(warmup + days, replications)
+    arms = [
+        Arm("stay", with_overrides(start, {}, name=stay_name)),
+        Arm("switch", with_overrides(start, {}, name=switch_name), switch=(target, int(at_day))),
+    ]
+    inputs = _flat_inputs({"start": start, "target": target})
+    ran = _run_arms("transition", arms, days, replications, seed, warmup, execution, progress, inputs=inputs)
+    stay_daily, moved_daily = ran["stay"]["daily"], ran["switch"]["daily"]
     cols = ["replication", "day", "profit"]
-    a = stay.daily[cols].sort_values(["replication", "day"])
-    b = moved.daily[cols].sort_values(["replication", "day"])
+    a = stay_daily[cols].sort_values(["replication", "day"])
+    b = moved_daily[cols].sort_values(["replication", "day"])
     jc = a[["replication", "day"]].copy()
     jc["delta_cumulative_profit"] = (
         b.groupby("replication")["profit"].cumsum().to_numpy() - a.groupby("replication")["profit"].cumsum().to_numpy()
@@ -811,11 +928,181 @@ def transition(
     return Study(
         "transition",
         {
-            "daily": pd.concat([stay.daily, moved.daily], ignore_index=True),
+            "daily": pd.concat([stay_daily, moved_daily], ignore_index=True),
             "jcurve": jc,
             "breakeven": be,
             "summary": summary,
         },
         study_provenance([start, target], days, replications, seed, started, warmup),
-        {"start": start.name, "target": target.name, "at_day": int(at_day)},
+        {"start": start.name, "target": target.name, "at_day": int(at_day), **_execution_record(execution)},
     )
+
+
+# --------------------------------------------------------------------------- discovery
+
+#: Metrics whose paired differences a discovery reports per point (a condition may use any run-level metric).
+DISCOVER_METRICS: tuple[str, ...] = COMPARE_METRICS
+
+
+def discover(
+    baseline: Scenario,
+    policy: Scenario,
+    ranges: Mapping[str, tuple[float, float]],
+    samples: int = 64,
+    where: str = "profit < 0",
+    days: int = 365,
+    replications: int = 4,
+    seed: int = 0,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    warmup_days: int = DEFAULT_WARMUP_DAYS,
+    threshold: float = 0.8,
+    max_boxes: int = 2,
+    cluster: str | None = None,
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    resume: bool = False,
+    block: int | None = None,
+) -> Study:
+    """Scenario discovery: where in the space of contexts does ``where`` hold for ``policy`` against ``baseline``?
+
+    A Latin hypercube of ``samples`` points over ``ranges`` (context parameters, ``{key: (lo, hi)}``, applied
+    to both scenarios); at each point both scenarios run ``replications`` replications under common random
+    numbers, and the mean paired difference (policy minus baseline) of every run-level metric is the
+    point's outcome; ``where`` (:func:`simulation.discovery.parse_where`, e.g. ``"profit < 0"``) on those
+    differences marks the points where the condition holds; PRIM (EMA Workbench) finds up to ``max_boxes``
+    boxes of the parameter space with a density of at least ``threshold``
+    (:func:`simulation.discovery.prim_boxes`), and :func:`simulation.discovery.box_sentence` says what they
+    mean. ``where``, ``threshold`` and ``max_boxes`` do not change the simulations: a stored study resumes
+    with other values of them without running anything again.
+
+    Tables: ``design`` (the points), ``replications`` (run values per point, arm and replication),
+    ``discover`` (per point and replication: the paired difference of each metric), ``points`` (per point:
+    the mean differences, their 90 % intervals for the condition's metrics, and ``condition``), ``boxes``,
+    ``trajectory`` and ``findings`` (per box: coverage, density, mass, restricted parameters and the
+    sentence). ``cluster``, ``scheduler``, ``store``, ``resume``, ``block``: as in :func:`compare`.
+    """
+    from simulation.discovery import box_sentence, parse_where, prim_boxes
+
+    condition = parse_where(where)
+    if baseline.name == policy.name:
+        raise FocussimError(
+            f"discover: both scenarios are named {policy.name!r}: allowed: distinct names (set name: in the YAML)"
+        )
+    if not ranges:
+        raise FocussimError("--vary: nothing to vary: allowed: key=lo:hi for each context parameter (repeatable)")
+    for k, (lo, hi) in ranges.items():
+        if not _is_numeric(k):
+            raise ScenarioError(
+                "--vary",
+                k,
+                f"{lo}:{hi}",
+                problem="not a numeric parameter",
+                allowed="numeric parameters (focussim params)",
+            )
+    if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 4:
+        raise FocussimError(f"--samples = {samples!r}: allowed: a whole number of design points of at least 4")
+    if not 0 < float(threshold) <= 1:
+        raise FocussimError(f"--threshold = {threshold!r}: allowed: a density between 0 (excluded) and 1")
+    if int(max_boxes) < 1:
+        raise FocussimError(f"max_boxes = {max_boxes!r}: allowed: a whole number of at least 1")
+    warmup = _check_counts(days, replications, seed, warmup_days)
+    execution = _execution(workers, cluster, scheduler, store, resume, block)
+    started = _dt.datetime.now(_dt.UTC)
+    keys = list(ranges)
+    points = design_points({k: (float(lo), float(hi), None) for k, (lo, hi) in ranges.items()}, "lhs", samples, seed)
+    base_points = _point_scenarios(baseline, points, keys)
+    policy_points = _point_scenarios(policy, points, keys)
+    arms = []
+    for point, at_base, at_policy in zip(points["point"], base_points, policy_points, strict=True):
+        arms += [Arm(f"p{int(point):06d}-baseline", at_base), Arm(f"p{int(point):06d}-policy", at_policy)]
+    inputs = {**_flat_inputs({"baseline": baseline, "policy": policy}), **_design_record(points)}
+    ran = _run_arms(
+        "discover", arms, days, replications, seed, warmup, execution, progress, "summary", False, inputs=inputs
+    )
+    per_rep, diffs = [], []
+    for point in points.itertuples(index=False):
+        pid = int(point[0])
+        values = {k: point[j + 1] for j, k in enumerate(keys)}
+        base_t = ran[f"p{pid:06d}-baseline"]["per_replication"]
+        policy_t = ran[f"p{pid:06d}-policy"]["per_replication"]
+        for arm, t in (("baseline", base_t), ("policy", policy_t)):
+            per_rep.append(t.assign(point=pid, arm=arm, **values))
+        cols = [c for c in base_t.columns if c not in ("scenario", "replication")]
+        d = pd.DataFrame(policy_t[cols].to_numpy(dtype=float) - base_t[cols].to_numpy(dtype=float), columns=cols)
+        d.insert(0, "replication", base_t["replication"].to_numpy())
+        for j, k in enumerate(keys):
+            d.insert(j, k, values[k])
+        d.insert(0, "point", pid)
+        diffs.append(d)
+    replications_table = pd.concat(per_rep, ignore_index=True)
+    front = ["point", "arm", *keys, "scenario", "replication"]
+    replications_table = replications_table[front + [c for c in replications_table.columns if c not in front]]
+    differences = pd.concat(diffs, ignore_index=True)
+    summary_metrics = list(dict.fromkeys([*condition.metrics, *DISCOVER_METRICS]))
+    rows = []
+    for point_id, g in differences.groupby("point", sort=True):
+        row: dict[str, Any] = {"point": point_id, **{k: g[k].iloc[0] for k in keys}, "replications": len(g)}
+        for m in summary_metrics:
+            mi = mean_interval(g[m])
+            row[m] = mi["mean"]
+            if m in condition.metrics:
+                row.update({f"{m}_lo": mi["lo"], f"{m}_hi": mi["hi"]})
+        rows.append(row)
+    point_table = pd.DataFrame(rows)
+    holds = condition.evaluate(point_table)
+    point_table["condition"] = holds
+    boxes, trajectory = prim_boxes(point_table[keys], holds, threshold=float(threshold), max_boxes=int(max_boxes))
+    sentence = box_sentence(boxes, condition, policy.name, baseline.name, int(holds.sum()), len(holds))
+    findings = _findings(boxes, sentence)
+    return Study(
+        "discover",
+        {
+            "design": points,
+            "replications": replications_table,
+            "discover": differences,
+            "points": point_table,
+            "boxes": boxes,
+            "trajectory": trajectory,
+            "findings": findings,
+        },
+        study_provenance([baseline, policy], days, replications, seed, started, warmup),
+        {
+            "baseline": baseline.name,
+            "policy": policy.name,
+            "ranges": {k: list(v) for k, v in ranges.items()},
+            "samples": int(samples),
+            "where": condition.text,
+            "threshold": float(threshold),
+            "max_boxes": int(max_boxes),
+            "points_where_it_holds": int(holds.sum()),
+            "finding": sentence,
+            "prim": "ema_workbench.analysis.prim.Prim (peel_alpha max(0.05, 4 / points), mass_min 0.05); each box "
+            "read off its peeling trajectory at the highest coverage with density >= threshold",
+            **_execution_record(execution),
+        },
+    )
+
+
+def _findings(boxes: pd.DataFrame, sentence: str) -> pd.DataFrame:
+    """One row per box: its statistics and restricted parameters, and the study's sentence."""
+    rows = []
+    for b, g in boxes.groupby("box", sort=True):
+        first = g.iloc[0]
+        rows.append(
+            {
+                "box": b,
+                "coverage": first["coverage"],
+                "density": first["density"],
+                "mass": first["mass"],
+                "n_points": first["n_points"],
+                "restricted": ", ".join(g.loc[g["restricted"], "parameter"]),
+                "sentence": sentence,
+            }
+        )
+    if not rows:
+        rows.append(
+            {"box": 0, "coverage": np.nan, "density": np.nan, "mass": np.nan, "n_points": 0, "restricted": "",
+             "sentence": sentence}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
