@@ -269,7 +269,8 @@ def _allowed(loc: tuple[Any, ...]) -> str:
 
 def _spec_error(exc: ValidationError, source: str, lines: Mapping[tuple[str, ...], int]) -> ScenarioError:
     """One line from pydantic's first error (and how many more there were)."""
-    errors = exc.errors(include_url=False)
+    # An unknown key first: a misspelt key also makes the key it meant "missing".
+    errors = sorted(exc.errors(include_url=False), key=lambda e: e.get("type") != "extra_forbidden")
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     err = errors[0]
     loc = tuple(err.get("loc", ()))
@@ -309,6 +310,17 @@ class LoadedSpec:
     changes: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
 
 
+def _check_switch_day(options: RunOptions, source: str) -> None:
+    if options.switch_day >= options.days:
+        raise ScenarioError(
+            source,
+            "run.switch_day",
+            options.switch_day,
+            problem=f"not before the end of the {options.days}-day horizon",
+            allowed=f"a day from 0 to {options.days - 1}",
+        )
+
+
 def load_spec(path: str | Path, quick: bool = False, **run_overrides: int | None) -> LoadedSpec:
     """Read and validate a spec and build its scenarios; nothing runs.
 
@@ -333,7 +345,8 @@ def load_spec(path: str | Path, quick: bool = False, **run_overrides: int | None
     except ValidationError as exc:
         raise _spec_error(exc, source, lines) from None
 
-    # Run options: the spec's, then --quick's, then explicit flags.
+    # Run options: the spec's (checked as written), then --quick's, then explicit flags.
+    _check_switch_day(spec.run, source)
     opts = spec.run.model_dump()
     if quick:
         opts.update(QUICK["run"])
@@ -345,14 +358,7 @@ def load_spec(path: str | Path, quick: bool = False, **run_overrides: int | None
         if run_overrides.get(err.key) is not None:  # a command-line option
             raise ScenarioError(f"--{err.key.replace('_', '-')}", "", None, err.allowed, err.problem) from None
         raise ScenarioError(source, f"run.{err.key}", err.value, allowed=err.allowed, problem=err.problem) from None
-    if options.switch_day >= options.days:
-        raise ScenarioError(
-            source,
-            "run.switch_day",
-            options.switch_day,
-            problem=f"not before the end of the {options.days}-day horizon",
-            allowed=f"a day from 0 to {options.days - 1}",
-        )
+    _check_switch_day(options, source)
 
     # The baseline: the scenario file, the client's numbers, the other overrides (and --quick's tiny firm).
     b = spec.baseline
@@ -372,24 +378,32 @@ def load_spec(path: str | Path, quick: bool = False, **run_overrides: int | None
         if value is not None:
             client[SPEC_KEYS[spec_key]] = value
     client.update(b.overrides)
+    base_file = load_scenario(scenario_path)
+    reverse = {v: k for k, v in SPEC_KEYS.items()}
+
+    def build(overrides: dict[str, Any]) -> Scenario:
+        overrides = dict(overrides)
+        if "customers.initial" in overrides and "market.size" not in b.overrides:
+            # The market keeps the scenario's size relative to the customer base.
+            ratio = base_file.market.size / max(base_file.customers.initial, 1)
+            initial = overrides["customers.initial"]
+            if isinstance(initial, int) and not isinstance(initial, bool):
+                overrides["market.size"] = max(int(round(ratio * initial)), initial)
+        try:
+            return load_scenario(scenario_path, overrides, override_source=f"{source}: baseline")
+        except ScenarioError as exc:
+            if exc.source == f"{source}: baseline":  # name the key as the spec spells it
+                key = reverse.get(exc.key, f"overrides.{exc.key}" if exc.key else "")
+                shown = f"baseline.{key}" if key else "baseline"
+                raise ScenarioError(source, shown, exc.value, exc.allowed, exc.problem) from None
+            raise
+
+    baseline = build(client)  # the client's numbers are checked as given, also under --quick
     if quick:
         client.update(QUICK["firm"])
-    base_file = load_scenario(scenario_path)
-    if "customers.initial" in client and "market.size" not in client:
-        # The market keeps the scenario's size relative to the customer base.
-        ratio = base_file.market.size / max(base_file.customers.initial, 1)
-        client["market.size"] = max(
-            int(round(ratio * int(client["customers.initial"]))), int(client["customers.initial"])
-        )
-    reverse = {v: k for k, v in SPEC_KEYS.items()}
-    try:
-        baseline = load_scenario(scenario_path, client, override_source=f"{source}: baseline")
-    except ScenarioError as exc:
-        if exc.source == f"{source}: baseline":  # name the key as the spec spells it
-            key = reverse.get(exc.key, f"overrides.{exc.key}" if exc.key else "")
-            shown = f"baseline.{key}" if key else "baseline"
-            raise ScenarioError(source, shown, exc.value, exc.allowed, exc.problem) from None
-        raise
+        baseline = build(client)
+    if "customers.initial" in client and "market.size" not in b.overrides:
+        client["market.size"] = baseline.market.size
     baseline = with_overrides(baseline, {}, name=b.name)
     if b.name in {pr.name for pr in spec.proposals}:
         raise ScenarioError(
