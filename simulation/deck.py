@@ -345,8 +345,11 @@ def _bar_chart(
     finite = [v for v in values if math.isfinite(v)]
     lo, hi = min([0.0, *finite]), max([0.0, *finite])
     pad = 0.45 * (hi - lo or 1.0)  # room for the data labels
-    val.minimum_scale = lo - (pad if lo < 0 else 0)
-    val.maximum_scale = hi + (pad if hi > 0 else 0)
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(nbins=4).tick_values(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+    val.minimum_scale, val.maximum_scale = float(ticks[0]), float(ticks[-1])
+    val.major_unit = float(ticks[1] - ticks[0])
     return chart
 
 

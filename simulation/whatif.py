@@ -457,7 +457,15 @@ def _usd(v: float, signed: bool) -> str:
 
 
 def fmt_number(metric: str, value: float, signed: bool = False) -> tuple[str, str]:
-    """``value`` of ``metric`` as (number, unit) text: USD in k/M, shares in % (differences in points)."""
+    """``value`` of ``metric`` as (number, unit) text: USD in k/M, shares in % (differences in points); a value
+    that rounds to zero has no sign."""
+    num, unit = _fmt_number(metric, value, signed)
+    if not any(ch in "123456789" for ch in num):
+        num = num.lstrip("+−")
+    return num, unit
+
+
+def _fmt_number(metric: str, value: float, signed: bool) -> tuple[str, str]:
     unit = run_unit(metric)
     if value is None or not math.isfinite(float(value)):
         return "n/a", ""
