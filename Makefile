@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint clean
+.PHONY: setup demo test test-fast lint clean notebooks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,11 @@ setup: $(STAMP)
 ## demo: run the two archetypes (default scenarios, one year) and write charts to results/demo/
 demo: setup
 	$(BIN)/python experiments/demo.py --out results/demo
+
+## notebooks: execute the teaching notebooks (notebooks/*.py, Jupytext) in fresh kernels; writes results/notebooks/*.ipynb
+## (QUICK=1: a tiny firm and a short run, a smoke test)
+notebooks: setup
+	$(BIN)/python notebooks/execute.py --out results/notebooks $(if $(QUICK),--quick,)
 
 ## test: lint, then the whole test suite (statistical and calibration checks included)
 test: setup

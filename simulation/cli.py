@@ -1,5 +1,5 @@
 """The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition,
-discover.
+discover; deck.
 
 Every :class:`~simulation.errors.FocussimError` reaches the user as one line
 ``focussim: <message>`` on stderr with exit code 2 (Ctrl-C: ``interrupted``,
@@ -672,6 +672,64 @@ def discover(
         out.print(shown)
     out.print(f"{len(paths)} files written to: {folder}", markup=False, soft_wrap=True)
     out.print(study.parameters["finding"], markup=False, soft_wrap=True)
+
+
+@app.command()
+@_guarded
+def deck(
+    spec: Annotated[
+        Path, typer.Argument(help="What-if spec (YAML): the client's baseline, 1 to 4 proposals, observed KPIs.")
+    ],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="The deck to write, .pptx (default results/<spec name>.pptx).")
+    ] = None,
+    replications: Annotated[int | None, typer.Option(help="Replications per arm (default: the spec's run).")] = None,
+    days: Annotated[int | None, typer.Option(help="Business days after the warm-up (default: the spec's).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Base random seed (default: the spec's).")] = None,
+    switch_day: Annotated[
+        int | None, typer.Option(help="Day of the switch in the J-curves, after the warm-up (default: the spec's).")
+    ] = None,
+    quick: Annotated[
+        bool, typer.Option("--quick", help="A tiny firm and a short run: a smoke test of the deck, not a finding.")
+    ] = False,
+    workers: WorkersOpt = None,
+    quiet: QuietOpt = False,
+    warmup_days: WarmupOpt = None,
+) -> None:
+    """A what-if deck for a client: the baseline against 1 to 4 proposals, as a 16:9 PowerPoint file."""
+    from simulation import whatif
+    from simulation.deck import write_deck
+
+    warmup = None if warmup_days is None else _warmup_days(warmup_days)
+    target = out_file if out_file is not None else Path("results") / f"{_safe_dirname(spec.stem)}.pptx"
+    if target.suffix.lower() != ".pptx":
+        raise FocussimError(f"--out = {str(target)!r}: allowed: a file name ending in .pptx")
+    if target.exists() and target.is_dir():
+        raise FocussimError(f"--out = {str(target)!r}: is a directory: allowed: a .pptx file")
+    loaded = whatif.load_spec(
+        spec,
+        quick=quick,
+        days=days,
+        replications=replications,
+        seed=seed,
+        warmup_days=warmup,
+        switch_day=switch_day,
+    )
+    o = loaded.options
+    if quiet:
+        result = whatif.run_whatif(loaded, workers=workers)
+    else:
+        with err.status(f"{loaded.spec.client}: running") as status:
+            result = whatif.run_whatif(
+                loaded, workers=workers, progress=lambda label: status.update(f"{loaded.spec.client}: {label}")
+            )
+    write_deck(result, target)
+    out.print(result.summary_sentence(), markup=False, soft_wrap=True)
+    out.print(
+        f"deck: {target} ({o.replications} replications x {o.days} days per arm, seed {o.seed})",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point alias
