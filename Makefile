@@ -21,7 +21,7 @@ demo: setup
 ## notebooks: execute the teaching notebooks (notebooks/*.py, Jupytext) in fresh kernels; writes results/notebooks/*.ipynb
 ## (QUICK=1: a tiny firm and a short run, a smoke test)
 notebooks: setup
-	$(BIN)/python notebooks/execute.py --out results/notebooks $(if $(QUICK),--quick,)
+	$(BIN)/python notebooks/execute.py --out results/notebooks $(if $(filter 1 yes true,$(QUICK)),--quick,)
 
 ## test: lint, then the whole test suite (statistical and calibration checks included)
 test: setup
