@@ -340,7 +340,7 @@ def add_derived_daily(daily: pd.DataFrame, window: int | None = None) -> pd.Data
     Columns added: ``cumulative_profit_usd`` (USD), ``cost_total_smoothed`` (USD/day,
     :data:`COST_SMOOTHING_DAYS`-day mean), ``cost_per_served_rolling`` (USD/contact over the same window),
     ``failure_demand_rolling`` (repeat contacts over contacts), ``chases_smoothed`` (contacts/day) and
-    ``recovery_episode_smoothed`` (min) over the same window,
+    ``recovery_episode_smoothed`` (min) over the same window (when the table has those columns),
     and over ``window`` days (default :func:`rolling_window`), annualised: ``turnover_rolling_annual``,
     ``churn_rolling_annual`` and ``retention_rolling_annual`` (share/yr; NaN until a full window).
     """
@@ -372,12 +372,12 @@ def add_derived_daily(daily: pd.DataFrame, window: int | None = None) -> pd.Data
         * per_year
     )
     df["retention_rolling_annual"] = 1.0 - df["churn_rolling_annual"]
-    contacts = rolling("contacts", smooth, "sum", min_periods=1)
-    df["failure_demand_rolling"] = rolling("repeat_contacts", smooth, "sum", min_periods=1) / contacts.where(
-        contacts > 0
-    )
-    df["chases_smoothed"] = rolling("chases", smooth, "mean", min_periods=1)
-    df["recovery_episode_smoothed"] = rolling("recovery_episode_mean_min", smooth, "mean", min_periods=1)
+    if {"contacts", "repeat_contacts", "chases", "recovery_episode_mean_min"} <= set(df.columns):
+        contacts = rolling("contacts", smooth, "sum", min_periods=1)
+        repeats = rolling("repeat_contacts", smooth, "sum", min_periods=1)
+        df["failure_demand_rolling"] = repeats / contacts.where(contacts > 0)
+        df["chases_smoothed"] = rolling("chases", smooth, "mean", min_periods=1)
+        df["recovery_episode_smoothed"] = rolling("recovery_episode_mean_min", smooth, "mean", min_periods=1)
     return df
 
 

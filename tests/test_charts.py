@@ -189,6 +189,15 @@ def test_add_derived_daily_annualises_over_full_windows_and_keeps_scenario_order
     assert zeta["cost_per_served_rolling"].to_numpy() == pytest.approx(2.0)
     assert zeta["cumulative_profit_usd"].iloc[-1] == pytest.approx(10.0 * days)
     assert charts.rolling_window(df) == 20  # half of a 40-day run, shorter than the preferred 90
+    assert "failure_demand_rolling" not in out  # a table without the failure-demand columns
+    fd = charts.add_derived_daily(
+        df.assign(
+            contacts=50, repeat_contacts=np.tile(np.arange(days) % 2 * 10, 2), chases=3, recovery_episode_mean_min=60.0
+        ),
+        window=20,
+    )
+    assert fd["failure_demand_rolling"].iloc[19] == pytest.approx(100 / 1000)  # 10 repeats every other day
+    assert fd["chases_smoothed"].to_numpy() == pytest.approx(3.0)
 
 
 def test_band_plot_draws_the_median_across_replications() -> None:

@@ -154,8 +154,8 @@ class Compliance(Section):
 
     regulated: bool = P(False, None, None, "flag", "Whether discretionary decisions risk a compliance breach (e.g. healthcare, finance).")
     breach_penalty_usd: float = P(10000.0, 0.0, 2_200_000.0, "USD/breach", "Penalty per breach (HIPAA: about 145 to 73,000 USD per violation).")
-    breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Largest probability that one discretionary grant breaches compliance; the actual probability grows with the discretion limit and is half this at reference_limit_usd. Manager-approved grants breach with this times gated_factor.")
-    reference_limit_usd: float = P(250.0, 1.0, 1_000_000.0, "USD", "Discretion limit at which the breach probability is half its maximum.")
+    breach_probability: float = P(0.01, 0.0, 1.0, "probability/decision", "Risk scale of one granted decision: its breach probability is this x amount / (amount + reference_limit_usd) x (1.5 - the decider's judgement), so a decider of judgement 0.5 granting reference_limit_usd breaches with half of it; a manager's review takes the better judgement and multiplies by gated_factor.")
+    reference_limit_usd: float = P(250.0, 1.0, 1_000_000.0, "USD", "Grant (USD) at which a decision's breach risk is half its size term: larger decisions are riskier.")
     gated_factor: float = P(0.1, 0.0, 1.0, "ratio", "A manager's review multiplies the breach risk of the same decision by this factor (on top of the manager's judgement): an approval never makes a decision riskier.")
     detection_probability: float = P(0.3, 0.0, 1.0, "share of breaches", "Share of breaches that audits, complaints or regulators ever find (most privacy breaches are never reported).")
     detection_lag_days: float = P(365.0, 0.0, 3650.0, "days", "Mean time (exponential) from a breach to its detection and fine (HHS OCR investigations take a year or more).")
