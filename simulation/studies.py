@@ -474,6 +474,19 @@ def _is_numeric(dotted: str) -> bool:
     return _field(dotted) in (int, float)
 
 
+def _check_numeric_ranges(ranges: Mapping[str, tuple[float, float]]) -> None:
+    """Every key of ``--vary key=lo:hi`` ranges must be a numeric parameter (one line naming it otherwise)."""
+    for k, (lo, hi) in ranges.items():
+        if not _is_numeric(k):
+            raise ScenarioError(
+                "--vary",
+                k,
+                f"{lo}:{hi}",
+                problem="not a numeric parameter",
+                allowed="numeric parameters (see focussim params)",
+            )
+
+
 def _cast(dotted: str, value: float) -> Any:
     """A design value as the schema wants it: whole numbers for integer parameters."""
     return int(round(value)) if _is_int(dotted) else float(value)
@@ -781,15 +794,7 @@ def sensitivity(
     """
     if method not in METHODS:
         raise FocussimError(f"--method = {method!r}: allowed: {', '.join(METHODS)}")
-    for k, (lo, hi) in ranges.items():
-        if not _is_numeric(k):
-            raise ScenarioError(
-                "--vary",
-                k,
-                f"{lo}:{hi}",
-                problem="not a numeric parameter",
-                allowed="numeric parameters (see focussim params)",
-            )
+    _check_numeric_ranges(ranges)
     warmup = _check_counts(days, replications, seed, warmup_days)
     execution = _execution(workers, cluster, scheduler, store, resume, block)
     started = _dt.datetime.now(_dt.UTC)
@@ -991,15 +996,7 @@ def discover(
         )
     if not ranges:
         raise FocussimError("--vary: nothing to vary: allowed: key=lo:hi for each context parameter (repeatable)")
-    for k, (lo, hi) in ranges.items():
-        if not _is_numeric(k):
-            raise ScenarioError(
-                "--vary",
-                k,
-                f"{lo}:{hi}",
-                problem="not a numeric parameter",
-                allowed="numeric parameters (focussim params)",
-            )
+    _check_numeric_ranges(ranges)
     if isinstance(samples, bool) or not isinstance(samples, int | np.integer) or samples < 4:
         raise FocussimError(f"--samples = {samples!r}: allowed: a whole number of design points of at least 4")
     if not 0 < float(threshold) <= 1:
