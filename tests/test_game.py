@@ -22,7 +22,7 @@ def db(tmp_path):
 
 def test_a_game_survives_a_restart_and_resumes(db):
     store = GameStore(db, workers=1)
-    gid = store.open_game("operations_focused", **SETTINGS)
+    gid = store.open_game("operations_focused", **{**SETTINGS, "teams": 2})
     store.join(gid, "Red")
     store.join(gid, "Blue")
     assert store.commit(gid, "Red", 1, CUSTOMER) is False  # Blue has not committed yet
@@ -76,7 +76,12 @@ def test_bad_input_gets_a_message_and_changes_nothing(db):
     assert store.levers(gid, "Lenscrafters fans") == before
     assert store.waiting(gid) == ["Lenscrafters fans"]
 
-    store.commit(gid, "Lenscrafters fans", 1, {"hiring.fit_weight": 0.2})  # plays quarter 1
+    # Seats are free in quarter 1, so the commit waits for the teacher, who closes the quarter.
+    assert store.commit(gid, "Lenscrafters fans", 1, {"hiring.fit_weight": 0.2}) is False
+    assert store.game(gid).current_quarter == 1
+    assert store.close_quarter(gid) == 1
+    with pytest.raises(GameError, match="quarter 1 is closed"):
+        store.close_quarter(gid, quarter=1)
     with pytest.raises(GameError, match="quarter 1 is closed"):
         store.commit(gid, "Lenscrafters fans", 1, {"hiring.fit_weight": 0.9})
     with pytest.raises(GameError, match="joining before the first quarter"):
@@ -126,7 +131,7 @@ def test_common_random_numbers_and_reproducible_paths(db):
     )
     assert store.results(gid, "B")[1] == pytest.approx(b2, rel=1e-12)
     solo = GameStore(":memory:", workers=1)
-    sid = solo.open_game("operations_focused", **SETTINGS)
+    sid = solo.open_game("operations_focused", **{**SETTINGS, "teams": 1})
     solo.join(sid, "C alone")
     solo.commit(sid, "C alone", 1, {})
     solo.commit(sid, "C alone", 2, {})

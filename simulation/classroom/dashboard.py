@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import markdown as _markdown
 import numpy as np
 import pandas as pd
 import solara
@@ -28,6 +29,7 @@ from simulation.engines.mesa_engine import FirmModel
 
 __all__ = [
     "COMPONENTS",
+    "Note",
     "DEFAULT_SCENARIO",
     "DEFAULT_SIZE",
     "SIZES",
@@ -166,6 +168,13 @@ def model_params(scenario: str, size: str = DEFAULT_SIZE) -> dict[str, Any]:
 
 
 @solara.component
+def Note(text: str) -> None:
+    """Markdown rendered on the server: ``solara.Markdown`` would fetch KaTeX from a CDN, and the classroom
+    runs offline."""
+    solara.HTML(tag="div", unsafe_innerHTML=_markdown.markdown(text), classes=["focussim-note"])
+
+
+@solara.component
 def Kpi(label: str, value: str, name: str) -> None:
     with solara.Column(gap="0px", style={"min-width": "118px", "padding": "4px 8px"}):
         solara.Text(label, style={"font-size": "0.8em", "color": "#555"})
@@ -187,7 +196,7 @@ def FirmToday(model: FirmModel) -> solara.Element:
         if today is None:
             solara.Info("Day 0: press Step (one business day) or Play.", dense=True)
         else:
-            solara.Markdown(
+            Note(
                 f"**Today's queue**: {today['contacts']:.0f} contacts, {today['served']:.0f} served, "
                 f"{today['abandoned']:.0f} gave up waiting; mean wait {today['wait_mean_min']:.1f} min "
                 f"(95 % within {today['wait_p95_min']:.1f} min), occupancy {today['occupancy']:.0%}.  \n"
@@ -203,7 +212,7 @@ def FirmToday(model: FirmModel) -> solara.Element:
             feed += events[:FEED_LIMIT]
             if len(events) > FEED_LIMIT:
                 feed.append(f"… and {len(events) - FEED_LIMIT} more")
-            solara.Markdown("**What happened today**\n\n" + "\n".join(f"- {line}" for line in feed))
+            Note("**What happened today**\n\n" + "\n".join(f"- {line}" for line in feed))
     return main
 
 
@@ -356,7 +365,7 @@ def WhatIfPanel(model: FirmModel) -> None:
     error = f"{type(task.exception).__name__}: {task.exception}" if task.error else ""
 
     with solara.Card("What if: your settings against a baseline, with the uncertainty a single run hides"):
-        solara.Markdown(
+        Note(
             "Runs the settings of the firm on the left (as last Reset) and a baseline "
             f"{reps} times each under common random numbers (numba engine, one year after a one-year "
             "warm-up) and shows the paired differences with 90 % intervals."
@@ -380,7 +389,7 @@ def WhatIfPanel(model: FirmModel) -> None:
             fig = charts.paired_difference_figure(diffs)
             solara.FigureMatplotlib(fig, format="png", dpi=70)
             per = result.tables["replications"]
-            solara.Markdown(
+            Note(
                 "Profit over the year, replication by replication: "
                 + _spread(per, "profit")
                 + ". One run of the live firm is one draw from spreads like these."

@@ -429,7 +429,8 @@ class GameStore:
 
     def commit(self, game_id: int, team: str, quarter: int, levers: Mapping[str, Any]) -> bool:
         """A team's levers for ``quarter``; returns whether the quarter was simulated because every team has
-        now committed. Raises :class:`GameError` (nothing changes) for a closed quarter, an unknown team or a
+        now committed (in quarter 1 only once the game is full; otherwise the teacher closes it). Raises
+        :class:`GameError` (nothing changes) for a closed quarter, an unknown team or a
         lever out of range."""
         try:
             checked = check_levers(levers, POLICY)
@@ -450,7 +451,10 @@ class GameStore:
                 (g.id, name, g.current_quarter, json.dumps(merged, sort_keys=True), _now()),
             )
             waiting = self._waiting(g)
-        if waiting:
+            seats_free = g.status == "open" and len(self.teams(g.id)) < g.max_teams
+        # The last commit plays the quarter, unless seats are still free in quarter 1 (more teams may join:
+        # then the teacher closes it).
+        if waiting or seats_free:
             return False
         try:
             self.close_quarter(g.id, quarter=g.current_quarter)

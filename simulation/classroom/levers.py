@@ -18,6 +18,7 @@ from simulation.scenario.loader import shipped_scenarios
 
 __all__ = [
     "CONTEXT",
+    "load_with_levers",
     "LEVERS",
     "POLICY",
     "Lever",
