@@ -138,14 +138,23 @@ class Page:
         self.context.close()
 
 
+def _state(page: Any) -> dict[str, str]:
+    """Every KPI from one widget (one update carries them all: no half-updated reads)."""
+    text = str(page.locator(".kpi-state").first.text_content()).strip()
+    return dict(part.split("=", 1) for part in text.split(";"))
+
+
 def _kpi(page: Any, name: str) -> str:
-    return str(page.locator(f".kpi-{name}").first.inner_text()).strip()
+    return _state(page)[name]
 
 
 def _wait_kpi(page: Any, name: str, value: str) -> None:
     page.wait_for_function(
-        "([sel, v]) => { const e = document.querySelector(sel); return e && e.innerText.trim() === v; }",
-        arg=[f".kpi-{name}", value],
+        """([name, v]) => {
+            const e = document.querySelector('.kpi-state');
+            return e && e.textContent.split(';').includes(name + '=' + v);
+        }""",
+        arg=[name, value],
         timeout=60_000,
     )
 
@@ -222,14 +231,11 @@ def test_a_lever_change_and_reset_change_the_run(browser, server):
         p.close()
 
 
-def _join_and_commit(p: Page, team: str, lever: tuple[str, str] | None) -> Any:
+def _join(p: Page, team: str) -> Any:
     page = p.goto("/game")
     page.get_by_label("Team name").fill(team)
     page.get_by_role("button", name="Join").click()
     page.get_by_text(f"Team {team}").wait_for()
-    if lever is not None:
-        _select(page, *lever)
-    page.get_by_role("button", name="Commit quarter 1").click()
     return page
 
 
@@ -241,9 +247,11 @@ def test_two_teams_play_a_quarter_and_the_board_ranks_them(browser, server):
     store.close()
     red, blue = Page(browser, server), Page(browser, server)
     try:
-        page_red = _join_and_commit(red, "Red", ("Empowerment", "guidelines"))
+        page_red, page_blue = _join(red, "Red"), _join(blue, "Blue")
+        _select(page_red, "Empowerment", "guidelines")
+        page_red.get_by_role("button", name="Commit quarter 1").click()
         page_red.get_by_text("Waiting for: Blue").wait_for()
-        page_blue = _join_and_commit(blue, "Blue", None)
+        page_blue.get_by_role("button", name="Commit quarter 1").click()
         # The last commit plays the quarter; both teams see their results.
         page_blue.get_by_text("Your results").wait_for(timeout=240_000)
         page_red.get_by_text("Your results").wait_for(timeout=60_000)
@@ -252,12 +260,12 @@ def test_two_teams_play_a_quarter_and_the_board_ranks_them(browser, server):
         board.get_by_text("1 of 2 quarters played").wait_for()
         rows = board.locator("tr", has_text=re.compile(r"Red|Blue"))
         rows.first.wait_for()
-        texts = [rows.nth(i).inner_text() for i in range(rows.count())]
-        assert len(texts) == 2 and texts[0].split()[0] == "1" and texts[1].split()[0] == "2"
+        cells = [[c.strip() for c in rows.nth(i).inner_text().split("\t")] for i in range(rows.count())]
+        shown = [(row[row.index(team) - 1], team) for row in cells for team in ("Red", "Blue") if team in row]
         check = GameStore(server.db)
         ranked = list(check.board(gid)["team"])
         check.close()
-        assert [t.split()[1] for t in texts] == ranked
+        assert shown == [("1", ranked[0]), ("2", ranked[1])]
         assert red.external == [] and blue.external == []
     finally:
         red.close()
@@ -274,16 +282,10 @@ def test_a_server_restart_keeps_the_game(browser, tmp_path):
     srv = Server(db)
     green = Page(browser, srv)
     try:
-        page = green.goto("/game")
-        page.get_by_label("Team name").fill("Green")
-        page.get_by_role("button", name="Join").click()
-        page.get_by_text("Team Green").wait_for()
-        # A second team joins in its own browser, then the server goes down before anyone commits.
+        page = _join(green, "Green")
+        # A second team joins in its own browser, then the server goes down before it commits.
         gold = Page(browser, srv)
-        gpage = gold.goto("/game")
-        gpage.get_by_label("Team name").fill("Gold")
-        gpage.get_by_role("button", name="Join").click()
-        gpage.get_by_text("Team Gold").wait_for()
+        _join(gold, "Gold")
         page.get_by_role("button", name="Commit quarter 1").click()
         page.get_by_text("Waiting for: Gold").wait_for()
         gold.close()

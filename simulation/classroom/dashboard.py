@@ -193,6 +193,12 @@ def FirmToday(model: FirmModel) -> solara.Element:
             Kpi("Staff turnover so far", f"{k['turnover_so_far']:.1%} ({k['quits_so_far']:.0f} quits)", "turnover")
             Kpi("Cost today", _money(k["cost_today"]), "cost")
             Kpi("Cumulative profit", _money(k["profit_so_far"]), "profit")
+        # Every KPI in one widget (hidden): one update carries them all, for tests and scripts that read the page.
+        state = (
+            f"day={k['day']:.0f};nps={_num(k['nps'])};cost={_money(k['cost_today'])};"
+            f"profit={_money(k['profit_so_far'])}"
+        )
+        solara.Text(state, classes=["kpi-state"], style={"display": "none"})
         if today is None:
             solara.Info("Day 0: press Step (one business day) or Play.", dense=True)
         else:
