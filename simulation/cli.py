@@ -1,5 +1,5 @@
 """The ``focussim`` command line: validate, list and run scenarios; compare, sweep, sensitivity, transition,
-discover; deck.
+discover; deck; dashboard (the classroom in the browser).
 
 Every :class:`~simulation.errors.FocussimError` reaches the user as one line
 ``focussim: <message>`` on stderr with exit code 2 (Ctrl-C: ``interrupted``,
@@ -730,6 +730,32 @@ def deck(
         markup=False,
         soft_wrap=True,
     )
+
+
+@app.command()
+@_guarded
+def dashboard(
+    host: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: every network interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    db: Annotated[
+        Path | None,
+        typer.Option(help="SQLite file of the classroom games (default: ~/.local/share/focussim/classroom.sqlite)."),
+    ] = None,
+) -> None:
+    """Serve the classroom in the browser until Ctrl-C: the live firm (/), the team game (/game), the board (/board)."""
+    try:
+        from simulation.classroom.game import default_db_path
+        from simulation.classroom.server import serve
+    except ImportError as exc:
+        raise FocussimError(
+            f"the dashboard needs its extra packages ({exc.name} is missing): "
+            "allowed: pip install 'focussim[dashboard]'"
+        ) from None
+    path = Path(db) if db is not None else default_db_path()
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    out.print(f"focussim dashboard: http://{shown}:{port}/  (game: /game, board: /board)", markup=False, soft_wrap=True)
+    out.print(f"games are kept in {path}; Ctrl-C stops the server", markup=False, soft_wrap=True)
+    serve(host, port, path)
 
 
 def main() -> None:  # pragma: no cover - console entry point alias

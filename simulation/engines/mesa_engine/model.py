@@ -21,7 +21,11 @@ phase is one method, named as the numba engine's kernel for the same phase
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
@@ -37,8 +41,10 @@ from simulation.engines.mesa_engine.service_day import (
     percentile,
     run_service_day,
 )
-from simulation.metrics import COST_CATEGORIES
+from simulation.errors import ScenarioError
+from simulation.metrics import COST_CATEGORIES, DAILY_COLUMNS
 from simulation.rng import streams
+from simulation.scenario.loader import load_scenario, shipped_scenarios, with_overrides
 from simulation.scenario.schema import SEGMENTS, Scenario
 
 __all__ = ["FirmModel"]
@@ -53,24 +59,52 @@ ABUSE_MEMORY_DAYS = mech.ABUSE_MEMORY_DAYS
 class FirmModel(mesa.Model):
     """One simulated firm (one replication).
 
+    It can be built from keywords alone, as Mesa's ``SolaraViz`` does on Reset (``type(model)(**params)``)::
+
+        FirmModel(scenario="customer_focused", seed=3, **{"empowerment.mode": "approval"})
+        FirmModel(scenario="scenarios/southwest.yaml", people_first__level=0.5)
+
     Args:
-        scenario: the validated scenario (defaults when ``None``).
+        scenario: the validated scenario, a shipped scenario's name (``"customer_focused"``), the path of a
+            scenario file, or ``None`` for the defaults.
         seed: the run's seed; with ``replication`` it determines every random stream.
         replication: replication index (selects the replication's streams).
         trace_day: if set, the SimPy event trace of step ``trace_day`` (0-based; the row with
             ``day == trace_day + 1`` in the daily table) is kept in ``self.trace``.
+        overrides: dotted scenario keys and values applied to ``scenario`` (``{"firm.frontline": 20}``).
+        collect_agents: also collect the agent reporters (each customer's satisfaction, each employee's
+            engagement and stress) every step. Off by default: it keeps one record per agent and day.
+        **kwargs: more overrides, a dotted key (``**{"pricing.price_premium": 0.1}``) or with ``__`` for
+            the dot (``pricing__price_premium=0.1``).
 
     Attributes:
         customers: active customers.
         frontline, back_office: employees on the payroll.
         managers: the managers.
         rows: one dict of metrics per simulated day.
+        datacollector: a ``mesa.DataCollector`` with one model reporter per daily metric of
+            :data:`simulation.metrics.DAILY_COLUMNS`, collected once per step (its model-vars table has the
+            same values as ``rows``); agent reporters by type: ``Customer`` ``satisfaction``, ``Employee``
+            ``engagement`` and ``stress`` (collected with ``collect_agents``). Collecting draws no random
+            numbers.
+
+    Raises:
+        ScenarioError: an unknown scenario name, a bad file, an unknown key or a value out of range.
     """
 
     def __init__(
-        self, scenario: Scenario | None = None, seed: int = 0, replication: int = 0, trace_day: int | None = None
+        self,
+        scenario: Scenario | str | Path | None = None,
+        seed: int = 0,
+        replication: int = 0,
+        trace_day: int | None = None,
+        *,
+        overrides: Mapping[str, Any] | None = None,
+        collect_agents: bool = False,
+        **kwargs: Any,
     ):
-        self.scenario = s = scenario if scenario is not None else Scenario()
+        scenario = resolve_scenario(scenario, {**dict(overrides or {}), **_dotted(kwargs)})
+        self.scenario = s = scenario
         self.streams = streams(seed, replication)
         init = self.streams["init"]
         super().__init__(rng=int(init.integers(2**63)))
@@ -143,6 +177,14 @@ class FirmModel(mesa.Model):
                 mech.beta_mean_sd(init, s.customers.initial_satisfaction, s.customers.satisfaction_sd),
                 referred=False,
             )
+        self.collect_agents = bool(collect_agents)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: functools.partial(latest_value, name=name) for name in DAILY_COLUMNS},
+            agenttype_reporters={
+                Customer: {"satisfaction": "satisfaction"},
+                Employee: {"engagement": "engagement", "stress": "stress"},
+            },
+        )
 
     # ------------------------------------------------------------------ setup
 
@@ -281,6 +323,17 @@ class FirmModel(mesa.Model):
         for emp in self.frontline + self.back_office:
             emp.tenure_days += 1
         self.day += 1
+        self._collect()
+
+    def _collect(self) -> None:
+        """The Mesa data collector's row of the day (and the agents' records with ``collect_agents``)."""
+        dc = self.datacollector
+        if self.collect_agents:
+            dc.collect(self)
+            return
+        # Model reporters only: the same record DataCollector.collect writes, without the agent tables.
+        for var, reporter in dc.model_reporters.items():
+            dc.model_vars[var].append(reporter(self))  # a number: no copy needed
 
     def _morning(self) -> tuple[list[Employee], list[tuple[float, Customer, bool]], float]:
         """Reset the day, ramp-up, the rota and today's contacts; returns who is on the frontline, the
@@ -818,3 +871,36 @@ class FirmModel(mesa.Model):
         """Advance ``days`` business days."""
         for _ in range(days):
             self.step()
+
+
+def latest_value(model: FirmModel, name: str) -> float:
+    """A model reporter: the latest daily value of the metric ``name`` (NaN before the first step)."""
+    return model.rows[-1][name] if model.rows else float("nan")
+
+
+def _dotted(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Keyword overrides as dotted scenario keys (``people_first__level`` -> ``people_first.level``)."""
+    return {key.replace("__", "."): value for key, value in kwargs.items()}
+
+
+def resolve_scenario(scenario: Scenario | str | Path | None, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """A validated scenario from a Scenario, a shipped scenario's name, a file path or ``None`` (the defaults),
+    with dotted ``overrides`` applied.
+
+    Raises:
+        ScenarioError: an unknown name (the message lists the shipped ones), a bad file or a bad override.
+    """
+    ov = dict(overrides or {})
+    if isinstance(scenario, Scenario):
+        return with_overrides(scenario, ov, name=scenario.name) if ov else scenario
+    if scenario is None or scenario == "":
+        return load_scenario(None, ov) if ov else Scenario()
+    path = Path(scenario)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return load_scenario(path, ov)
+    shipped = {p.stem: p for p in shipped_scenarios()}
+    if str(scenario) in shipped:
+        return load_scenario(shipped[str(scenario)], ov)
+    raise ScenarioError(
+        "scenario", problem=f"{scenario!r} is neither a file nor a shipped scenario", allowed=", ".join(sorted(shipped))
+    )
