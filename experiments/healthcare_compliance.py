@@ -1,24 +1,28 @@
 """Penalty × discretion: where does approval gating win?
 
-The regulated firm of scenarios/healthcare_compliance.yaml (every discretionary grant risks a
-compliance breach, more so the wider the discretion limit; a manager-approved grant risks a tenth of
-the maximum) is run with guidelines at discretion limits of 10, 25, 100 and 500 USD per case and no
-limit, across breach penalties of 0, 1,000, 10,000, 50,000 and 200,000 USD (HIPAA: about 145 to
-73,000 USD per violation). Beside the grid, the same firm under approval gating is run at every
-penalty as the reference. All points share the random streams of replication r, so every difference
-against gating is paired, with a 90 % interval. The summary says, per penalty, which policy makes the
-most profit and by how much against gating; and, per policy, the break-even penalty above which
-approval gating beats it, with a 90 % (Fieller) interval, together with breaches, compliance cost
-and retention per arm.
+The regulated firm of scenarios/healthcare_compliance.yaml (every granted decision risks a compliance
+breach, more so the larger the grant and the poorer the decider's judgement; a manager's review takes
+the better judgement and a tenth of the risk: docs/ODD.md 7.13) is run with guidelines at discretion
+limits of 10, 25, 100 and 500 USD per case and no limit, across breach penalties of 0, 1,000, 10,000,
+50,000 and 200,000 USD (HIPAA: about 145 to 73,000 USD per violation). Beside the grid, the same firm
+under approval gating is run at every penalty as the reference. All points share the random streams of
+replication r, so every difference against gating is paired, with a 90 % interval. The summary says, per
+penalty, which policy makes the most profit and by how much against gating; and, per policy, the
+break-even penalty above which approval gating beats it, with a 90 % (Fieller) interval, together with
+breaches, compliance cost and retention per arm.
 
-The penalty is a cost booked per breach; unless a budget rule reacts to profit it changes nothing
-else, so breaches are the same at every penalty and profit falls linearly with it. The script checks
-this on the results and only then reads break-even penalties off the linear relation.
+The penalty is a cost booked per detected breach (a share of breaches is ever found, after a lag, and
+the fines of a year are capped); a detected breach also costs reputation, whatever the penalty. Unless a
+budget rule reacts to profit the penalty changes nothing else, so breaches and their detections are the
+same at every penalty and, while the annual cap does not bind, profit falls linearly with the penalty,
+at a slope of the breaches detected (and fined) within the run. The script checks this on the results
+and only then reads break-even penalties off the linear relation.
 
-Horizon: 730 business days (the model's default two years): breaches show at once, but the
-retention and staff-turnover effects of gating (slower recovery, less autonomy) take a year or more
-to reach profit. 20 replications per point (30 points, about 3 min on 2 cores) resolve breach counts
-of a few dozen and profit differences of about 100,000 USD.
+Horizon: 730 business days (the model's default two years): breaches happen at once (their fines
+follow with the detection lag), but the retention and staff-turnover effects of gating (slower
+recovery, less autonomy) take a year or more to reach profit. 20 replications per point (30 points,
+about 6 min on 2 shared cores) resolve breach counts of a few to a few dozen and profit differences of
+about 100,000 USD.
 
     python experiments/healthcare_compliance.py [--quick] [--days 730] [--replications 20] [--out DIR]
 """
@@ -56,6 +60,7 @@ QUICK_LIMITS = (25.0, NO_LIMIT)
 QUICK_PENALTIES = (0.0, 50_000.0)
 SHOWN = ("profit", "breaches", "cost_compliance", "retention_annual", "turnover_annual")
 BEFORE = "profit_before_penalties"  # profit + compliance cost: what the penalty does not touch
+FINED = "breaches_detected"  # the breaches found (and fined) within the run: the slope of profit in the penalty
 HIPAA_USD = (145.0, 73_000.0)  # HIPAA civil money penalty per violation (45 CFR 160.404), the scenario's source
 
 
@@ -89,7 +94,7 @@ def breakeven(rows: pd.DataFrame, x: str, y: str) -> dict[str, Any]:
     px = rows[rows.scenario == x].set_index("replication")
     py = rows[rows.scenario == y].set_index("replication")
     a = (px[BEFORE] - py[BEFORE]).to_numpy(dtype=float)
-    b = (px["breaches"] - py["breaches"]).to_numpy(dtype=float)
+    b = (px[FINED] - py[FINED]).to_numpy(dtype=float)
     ma, mb = float(a.mean()), float(b.mean())
     out: dict[str, Any] = {"a": ma, "b": mb, "at": math.nan, "lo": math.nan, "hi": math.nan}
     if mb > 0 and ma > 0:
@@ -176,8 +181,9 @@ def body(exp: Experiment) -> None:
     ]
 
     # Is the penalty a pure cost (breaches and profit before penalties the same at every penalty)?
-    spread = t.groupby(["scenario", "replication"])[["breaches", BEFORE]].agg(lambda v: v.max() - v.min()).max()
-    pure = float(spread["breaches"]) == 0 and float(spread[BEFORE]) < 1.0
+    spread = t.groupby(["scenario", "replication"])[["breaches", FINED, BEFORE]].agg(lambda v: v.max() - v.min()).max()
+    uncapped = float((t["cost_compliance"] - t[PENALTY] * t[FINED]).abs().max()) < 1.0  # the annual cap never binds
+    pure = float(spread["breaches"]) == 0 and float(spread[FINED]) < 1e-9 and float(spread[BEFORE]) < 1.0 and uncapped
     first = t[t[PENALTY] == penalties[0]]
     per_policy = paired_differences(first, "approval", ("breaches", "retention_annual", "turnover_annual"))
     per_policy = per_policy.set_index(["scenario", "metric"])
@@ -202,10 +208,13 @@ def body(exp: Experiment) -> None:
     exp.say(
         "## Design",
         "",
-        f"The regulated firm of `healthcare_compliance.yaml` (maximum breach risk "
-        f"{base.compliance.breach_probability:g} per discretionary grant, half of it at a "
-        f"{base.compliance.reference_limit_usd:,.0f} USD limit; a manager-approved grant risks "
-        f"{base.compliance.gated_factor:g} of the maximum) under guidelines with discretion limits "
+        f"The regulated firm of `healthcare_compliance.yaml` (a granted decision of x USD breaches with "
+        f"probability {base.compliance.breach_probability:g} × x / (x + "
+        f"{base.compliance.reference_limit_usd:,.0f}) × (1.5 − the decider's judgement); a manager's review takes "
+        f"the better judgement and multiplies the risk by {base.compliance.gated_factor:g}; "
+        f"{100 * base.compliance.detection_probability:.0f} % of breaches are ever found, after a mean lag of "
+        f"{base.compliance.detection_lag_days:,.0f} days, and fined at most "
+        f"{base.compliance.annual_cap_usd:,.0f} USD a year) under guidelines with discretion limits "
         f"{', '.join(guideline_names)} × breach penalties {', '.join(f'{p:,.0f}' for p in penalties)} USD, and the "
         f"same firm under approval gating at every penalty ({t['point'].nunique()} points × {exp.replications} "
         f"replications). Profit and costs are run totals over {exp.days} days ({years:.1f} years), in thousands of "
@@ -250,7 +259,7 @@ def body(exp: Experiment) -> None:
     if pure:
         for n in guideline_names:
             r = breakeven(first, n, "approval")
-            a, b = paired(first, n, "approval", BEFORE), paired(first, n, "approval", "breaches")
+            a, b = paired(first, n, "approval", BEFORE), paired(first, n, "approval", FINED)
             be_rows.append(
                 {
                     "policy": n,
@@ -267,7 +276,8 @@ def body(exp: Experiment) -> None:
         exp.say(
             "## Break-even penalty against approval gating",
             "",
-            "Per guideline limit: its profit lead over gating before penalties (a), its extra breaches (b), and the "
+            "Per guideline limit: its profit lead over gating before penalties (a), its extra breaches found and fined "
+            "within the run (b), and the "
             "penalty a / b above which gating makes more profit, with Fieller's 90 % interval:",
             "",
         )
@@ -276,7 +286,7 @@ def body(exp: Experiment) -> None:
             {
                 "policy": "policy",
                 "a_text": "a: profit before penalties − approval, k USD",
-                "b_text": "b: breaches − approval",
+                "b_text": "b: breaches fined − approval",
                 "at_text": "break-even penalty per breach [90 %]",
                 "reading": "reading",
             },
@@ -289,7 +299,7 @@ def body(exp: Experiment) -> None:
         if math.isfinite(g["at"]) and g["reading"].startswith("approval"):
             text.append(
                 f"Approval gating beats wide discretion ({open_}) above a penalty of **{at_text(g)} per breach** "
-                f"({fmt(g['b'])} more breaches over the run against a profit lead of {fmt(g['a'] / 1e3)} k USD "
+                f"({fmt(g['b'])} more breaches fined over the run against a profit lead of {fmt(g['a'] / 1e3)} k USD "
                 "before penalties)."
             )
         else:
@@ -309,7 +319,7 @@ def body(exp: Experiment) -> None:
                 fewer = "fewer" if r["b"] < 0 else "no more"
                 text.append(
                     f"{'' if sure else 'On the means, '}**{r['policy']}** beats approval gating at every penalty: more "
-                    f"profit before penalties ({r['a_text']} k USD) and {fewer} breaches "
+                    f"profit before penalties ({r['a_text']} k USD) and {fewer} breaches fined "
                     f"({r['b_text']}) than gating."
                 )
         gate_wins = [r for r in be_rows if r["reading"] == "approval wins above" and r["policy"] != open_]

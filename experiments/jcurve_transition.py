@@ -481,6 +481,24 @@ def body(exp: Experiment) -> None:
         else "the median replication does not break even"
     )
     day_paybacks = {f"day {r['at']}": r for r in day_rows}
+    shorter = next((w for w in windows[1:] if w["abandon_switch"] < w["abandon_stay"]), None)
+    if first["abandon_switch"] < first["abandon_stay"]:
+        queue = (
+            f"the queue shortens, so the share of contacts abandoned goes from {fmt(first['abandon_stay'])} to "
+            f"{fmt(first['abandon_switch'])} and more first contacts are served and paid"
+        )
+    else:
+        queue = (
+            f"yet the share of contacts abandoned goes from {fmt(first['abandon_stay'])} to "
+            f"{fmt(first['abandon_switch'])} in that window (the change programme takes training days off the "
+            "floor and on-the-spot decisions are slow while competence is low), and "
+            + (
+                f"falls below staying put only in {shorter['window']} ({fmt(shorter['abandon_switch'])} switched "
+                f"against {fmt(shorter['abandon_stay'])}), when more first contacts are served and paid"
+                if shorter is not None
+                else "stays above staying put to the horizon"
+            )
+        )
     stock = {r["column"]: r for r in stocks}
 
     def took(col: str) -> str:
@@ -501,9 +519,7 @@ def body(exp: Experiment) -> None:
         f"{upto}; without it (customer_focused_no_premium) the trough is {usd(nop['trough'])}, {nop_be}, "
         f"{nop['never']} never break even. "
         f"(2) First-contact resolution goes from {fmt(first['fcr_stay'])} to {fmt(first['fcr_switch'])} in "
-        f"{first['window']} (guidelines, data access): fewer contacts come back as repeats and the queue "
-        f"shortens, so the share of contacts abandoned goes from {fmt(first['abandon_stay'])} to "
-        f"{fmt(first['abandon_switch'])} and more first contacts are served and paid. "
+        f"{first['window']} (guidelines, data access), so fewer contacts come back as repeats; {queue}. "
         f"(3) Engagement goes from {fmt(before['engagement_switch'])} before the switch to "
         f"{fmt(first['engagement_switch'])} in the first window and {fmt(later['engagement_switch'])} in "
         f"{later['window']}: managers change their behaviour on the switch day, but employees believe it only "

@@ -433,8 +433,9 @@ def body(exp: Experiment) -> None:
     late = rows[-1]["profit_cuts"] - rows[-1]["profit_none"]
     drift = (
         f" Even without the rule the standard drifts to {fmt(q['service_standard']['base'])}: that firm's "
-        f"occupancy ({fmt(q['occupancy']['base'])}) is close to the {fmt(cuts.service.target_occupancy)} above "
-        "which staff feel pressure and cut corners."
+        f"mean occupancy is {fmt(q['occupancy']['base'])}, but on busy days demand passes the "
+        f"{fmt(cuts.service.target_occupancy)} above which staff feel pressure and cut corners, and the standard "
+        "recovers far more slowly than it erodes."
         if q["service_standard"]["base"] < 0.99
         else ""
     )

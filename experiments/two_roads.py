@@ -244,8 +244,8 @@ def body(exp: Experiment) -> None:
             else "No peak clearly beats all its neighbours: the top of the ridge is flat within the noise of "
             f"{exp.replications} replications. "
         )
-        + "Small bounded guidelines are a middle road: they cap what a poor judge can give away while freeing "
-        "the manager and the frontline.",
+        + "Small bounded guidelines are a middle road: they cap what a poor judge can give away while small "
+        "problems are recovered at once, without waiting for a manager's answer.",
         "",
         "Charts: `landscape_profit.png` (and retention, turnover, engaged share); tables in `grid/`.",
     )

@@ -279,7 +279,12 @@ def body(exp: Experiment) -> None:
     exp.say(
         f"**Answer.** A replication should warm up for **{warmup} days** before day 1: {slowest}, rounded up to a "
         f"multiple of {ROUND_TO} days. {trend_words} `DEFAULT_WARMUP_DAYS` (simulation/api.py) is "
-        f"{DEFAULT_WARMUP_DAYS} days: set from this recommendation, rounded up to a year (docs/warmup.md).",
+        f"{DEFAULT_WARMUP_DAYS} days"
+        + (
+            ": it covers this recommendation (docs/warmup.md)."
+            if DEFAULT_WARMUP_DAYS >= warmup
+            else f", shorter than this recommendation by {warmup - DEFAULT_WARMUP_DAYS} days (docs/warmup.md)."
+        ),
         "",
         f"Charts: `welch.png` (smoothed series, bands and truncation days). Tables: `truncation.csv`, "
         f"`smoothed.parquet`, the runs in `runs/`. Docs table: `{docs}`.",
