@@ -735,9 +735,7 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                     ki[c, OUTCOME] = mech.NO_PROBLEM  # the opportunist got what it came for
                 else:
                     ki[c, OUTCOME] = mech.RESOLVED if granted else mech.UNRESOLVED
-                    kf[c, ADEQUACY] = mech.on_the_spot_adequacy(
-                        p[K.RECOVERY_GENEROSITY], judgement, today[T_KNOWLEDGE]
-                    )
+                    kf[c, ADEQUACY] = mech.on_the_spot_adequacy(p[K.RECOVERY_GENEROSITY], judgement, today[T_KNOWLEDGE])
             action = ACT_FINISH
         if action != ACT_FINISH:
             continue
