@@ -193,29 +193,23 @@ def simulate_quarter(
     chain = [base, *[{**base, **dict(p)} for p in path[:quarter]]]
     last_change = max((k for k in range(1, quarter + 1) if chain[k] != chain[k - 1]), default=0)
     days = quarter * quarter_days
-    if last_change == 0:
-        res = run(
-            _scenario(scenario, overrides, chain[0], "team"),
-            engine="numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            warmup_days=warmup_days,
-            workers=workers,
-        )
-    else:
-        before = _scenario(scenario, overrides, chain[last_change - 1], "team")
-        after = _scenario(scenario, overrides, chain[last_change], "team")
-        res = run(
-            before,
-            engine="numba",
-            days=days,
-            replications=replications,
-            seed=seed,
-            warmup_days=warmup_days,
-            workers=workers,
-            switch=(after, (last_change - 1) * quarter_days),
-        )
+    # The policy before the last change, and a switch to the one since (none when the team never changed).
+    before = chain[last_change - 1] if last_change else chain[0]
+    switch = (
+        (_scenario(scenario, overrides, chain[last_change], "team"), (last_change - 1) * quarter_days)
+        if last_change
+        else None
+    )
+    res = run(
+        _scenario(scenario, overrides, before, "team"),
+        engine="numba",
+        days=days,
+        replications=replications,
+        seed=seed,
+        warmup_days=warmup_days,
+        workers=workers,
+        switch=switch,
+    )
     daily = res.daily
     part = daily[daily["day"] > (quarter - 1) * quarter_days]
     return _outcome(part)

@@ -396,7 +396,7 @@ class _Day:
         self.log("depart", cid, round(base, 9))
         self._after_contact(cust, wait, unresolved=not resolved and outcome != mech.PENDING)
         large = claim > p.large_claim_usd
-        if exception and not (outcome == mech.NO_PROBLEM):
+        if exception and outcome != mech.NO_PROBLEM:
             # A voiced problem (or a refused abusive claim) is an episode: it ends when the remedy is received.
             env.process(self.episode(cid, cust, abusive, claim, large, judgement, base, decision))
         else:

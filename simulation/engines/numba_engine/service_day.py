@@ -685,20 +685,16 @@ def _event_loop(  # noqa: C901, PLR0912, PLR0913, PLR0915
                     action = ACT_HANDOFF
             if fulfilling:
                 if action == ACT_HANDOFF:
-                    hn, seq = _fulfil(p, today, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
+                    hn, seq = _fulfil(today, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
                 else:
                     _close_episode(p, today, cuf, cui, kf, ki, c, now, stats)
                 continue
             if action == ACT_CHECK:
                 action = ACT_DECIDE if ki[c, EXCEPTION] == 1 else ACT_FINISH
         if action == ACT_HANDOFF:
-            stats[S_HANDOFFS] += 1.0
-            ki[c, ATTEMPTS] += 1
-            t_next = now
-            if today[T_HANDOFF_DELAY] > 0.0:
-                t_next = now + today[T_HANDOFF_DELAY] * take(rb, rp, HANDOFFS_E)
-            hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_HANDOFF_ARRIVE, c)
-            seq += 1
+            hn, seq = _to_back_office(
+                ki, c, now, today[T_HANDOFF_DELAY], S_HANDOFFS, rb, rp, stats, ht, hs, hk, hc, hn, seq
+            )
         elif action == ACT_DECIDE:  # on the spot under guidelines, else taken and passed to a manager
             stats[S_EXCEPTIONS] += 1.0
             abusive = ki[c, ABUSIVE] == 1
@@ -860,15 +856,22 @@ def _breach(p, rb, rp, amount, judgement, reviewed, stats):
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _fulfil(p, today, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq):
-    """Pass a granted recovery (again) to the back office: it waits ``T_FULFIL_DELAY`` on average."""
-    stats[S_FULFILMENTS] += 1.0
+def _to_back_office(ki, c, now, delay_mean, counter, rb, rp, stats, ht, hs, hk, hc, hn, seq):
+    """Send contact ``c`` (again) to the back office: it arrives after an exponential delay of mean
+    ``delay_mean``; ``counter`` (``S_HANDOFFS`` or ``S_FULFILMENTS``) counts the pass."""
+    stats[counter] += 1.0
     ki[c, ATTEMPTS] += 1
     t_next = now
-    if today[T_FULFIL_DELAY] > 0.0:
-        t_next = now + today[T_FULFIL_DELAY] * take(rb, rp, HANDOFFS_E)
+    if delay_mean > 0.0:
+        t_next = now + delay_mean * take(rb, rp, HANDOFFS_E)
     hn = heap_push(ht, hs, hk, hc, hn, t_next, seq, EV_HANDOFF_ARRIVE, c)
     return hn, seq + 1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _fulfil(today, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq):
+    """Pass a granted recovery (again) to the back office: it waits ``T_FULFIL_DELAY`` on average."""
+    return _to_back_office(ki, c, now, today[T_FULFIL_DELAY], S_FULFILMENTS, rb, rp, stats, ht, hs, hk, hc, hn, seq)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -881,7 +884,7 @@ def _decided(p, today, cuf, cui, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, 
     ):
         ki[c, PHASE] = 2
         ki[c, ATTEMPTS] = 0
-        return _fulfil(p, today, kf, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
+        return _fulfil(today, ki, c, now, rb, rp, stats, ht, hs, hk, hc, hn, seq)
     _close_episode(p, today, cuf, cui, kf, ki, c, now, stats)
     return hn, seq
 
