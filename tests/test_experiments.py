@@ -28,6 +28,7 @@ SCRIPTS = (
     "service_heroes.py",
     "two_roads.py",
     "warmup.py",
+    "payback.py",
 )
 
 
