@@ -36,13 +36,13 @@ def run_one(
 
     The counts are customer-days, contacts, employee-days and hand-offs plus escalations. ``switch =
     (params_after, day)`` changes the policies from that day on (a policy transition); a sequence of such
-    pairs (a schedule, days strictly increasing) changes them on each of its days.
+    pairs (a schedule, days strictly increasing; empty: no switch) changes them on each of its days.
     """
     gens = streams(seed, replication)
     rngs = tuple(gens[name] for name in STREAMS)
     out = np.zeros((days, N_COLUMNS))
     counts = np.zeros(4)
-    if switch is None:
+    if switch is None or len(switch) == 0:
         schedule: list[tuple[np.ndarray, int]] = []
     elif isinstance(switch[0], np.ndarray):  # one pair (params_after, day)
         schedule = [cast(tuple[np.ndarray, int], switch)]
