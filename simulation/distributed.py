@@ -649,11 +649,12 @@ def run_distributed(
     arm = Arm("run", scenario, engine, switch)
     schedule = as_schedule(switch)
     scenarios: dict[str, Any] = {"scenario": scenario.flat()}
+    inputs: dict[str, Any] = {"scenarios": scenarios}
     if len(schedule) == 1:  # one switch (or a schedule of one): as a switch always was
         scenarios["switch"] = schedule[0][0].flat()
-    elif schedule:
+    elif schedule:  # a schedule: each switch's scenario and day (a resume names which differs)
         scenarios["schedule"] = {str(i + 1): after.flat() for i, (after, _) in enumerate(schedule)}
-    inputs = {"scenarios": scenarios}
+        inputs["schedule_days"] = [int(day) for _, day in schedule]
     tables = run_arms(
         "run", [arm], days, replications, seed, warmup_days, spec, progress, output, True, inputs, block, store, resume
     )["run"]
