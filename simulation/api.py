@@ -15,7 +15,17 @@ import numpy as np
 from simulation.errors import FocussimError
 from simulation.results import Results, package_versions
 from simulation.rng import STREAMS
-from simulation.runner import ENGINES, OUTPUTS, Interrupted, Progress, default_threads, run_replications
+from simulation.runner import (
+    ENGINES,
+    OUTPUTS,
+    Interrupted,
+    Progress,
+    Switches,
+    as_schedule,
+    default_threads,
+    is_switch,
+    run_replications,
+)
 from simulation.scenario.loader import scenario_hash
 from simulation.scenario.schema import Scenario
 
@@ -57,7 +67,7 @@ def run(
     progress: Progress | None = None,
     workers: int | None = None,
     output: str = "daily",
-    switch: tuple[Scenario, int] | None = None,
+    switch: Switches | None = None,
     warmup_days: int = DEFAULT_WARMUP_DAYS,
     cluster: str | None = None,
     scheduler: str | None = None,
@@ -86,7 +96,9 @@ def run(
             customers and their state carry over; posts above the old staffing plan open as vacancies,
             posts below it close as their holders leave; managers' consistency moves by the change in the
             policy's mean. Managers, opening hours and the initial customer base must be the same in both
-            scenarios.
+            scenarios. A schedule: a sequence of such pairs, ``[(s1, d1), (s2, d2), ...]`` with days
+            strictly increasing, each in ``[0, days)``; the firm switches to ``s1``'s policies on day
+            ``d1``, to ``s2``'s on ``d2``, and so on (each switch as above, from the policies before it).
         warmup_days: business days simulated before day 1 under ``scenario``'s policies and dropped
             (default :data:`DEFAULT_WARMUP_DAYS`): the engines run ``warmup_days + days`` days and the
             results keep the last ``days``, numbered from 1. 0: start from the initial state.
@@ -123,6 +135,8 @@ def run(
         raise FocussimError(f"workers = {workers!r}: allowed: a whole number of at least 1")
     if switch is not None:
         _check_switch(scenario, switch, engine, int(days))
+        if not is_switch(switch):  # a schedule, as a tuple of pairs (units carry it to workers)
+            switch = tuple((after, int(day)) for after, day in as_schedule(switch))
     if cluster is None and scheduler is None and store is None:
         if resume:
             raise FocussimError("resume = True without a store: allowed: store=<the folder of the interrupted run>")
@@ -170,12 +184,19 @@ def run(
         "wall_time_s": round(wall, 3),
     }
     if switch is not None:
-        provenance["switch"] = {
-            "after_day": int(switch[1]),  # counted from the end of the warm-up
-            "scenario": switch[0].name,
-            "scenario_hash": scenario_hash(switch[0]),
-            "parameters": switch[0].flat(),
-        }
+        switches = [
+            {
+                "after_day": int(day),  # counted from the end of the warm-up
+                "scenario": after.name,
+                "scenario_hash": scenario_hash(after),
+                "parameters": after.flat(),
+            }
+            for after, day in as_schedule(switch)
+        ]
+        if is_switch(switch):
+            provenance["switch"] = switches[0]
+        else:  # a schedule: every switch, in order
+            provenance["schedule"] = switches
     return Results(
         daily=daily, provenance=provenance, replications=extra.get("per_replication"), bands=extra.get("bands")
     )
@@ -185,19 +206,57 @@ def run(
 STRUCTURAL_KEYS: tuple[str, ...] = ("firm.managers", "firm.open_minutes_per_day", "customers.initial")
 
 
-def _check_switch(scenario: Scenario, switch: tuple[Scenario, int], engine: str, days: int) -> None:
-    after, day = switch
+def _check_switch(scenario: Scenario, switch: Switches, engine: str, days: int) -> None:
+    """A switch ``(scenario_after, day)`` or a schedule of them, or a one-line :class:`FocussimError`.
+
+    Each day is a whole number in ``[0, days)`` (counted from the end of the warm-up), a schedule's days
+    strictly increase, and every scenario after a switch keeps :data:`STRUCTURAL_KEYS` of ``scenario``.
+    """
     if engine != "numba":
         raise FocussimError(f"engine = {engine!r}: a policy switch runs on the numba engine: allowed: numba")
-    if not 0 <= int(day) < days:
+    single = is_switch(switch)
+    pairs: list[Any]
+    if single:
+        pairs = [switch]
+    elif isinstance(switch, tuple | list) and switch:
+        pairs = list(switch)
+    else:
         raise FocussimError(
-            f"switch day = {day!r}: allowed: a day from 0 to {days - 1} "
-            f"(the horizon is {days} days, counted from the end of the warm-up)"
+            f"switch = {_short(switch)}: allowed: a pair (scenario_after, day) or a non-empty list of them "
+            "(a schedule, days strictly increasing)"
         )
-    a, b = scenario.flat(), after.flat()
-    for key in STRUCTURAL_KEYS:
-        if a[key] != b[key]:
+    previous = -1
+    for i, pair in enumerate(pairs):
+        name = "switch" if single else f"switch[{i}]"
+        if not is_switch(pair):
             raise FocussimError(
-                f"{after.name}: {key} = {b[key]} differs from {scenario.name}'s {a[key]}: "
-                f"allowed: a policy switch keeps {', '.join(STRUCTURAL_KEYS)} (set them equal)"
+                f"{name} = {_short(pair)}: allowed: a pair (scenario_after, day) with a Scenario and a whole "
+                "number of days"
             )
+        after, day = pair
+        if isinstance(day, bool) or not isinstance(day, int | float | np.integer) or int(day) != day:
+            raise FocussimError(f"{name} day = {day!r}: allowed: a whole number of days, from 0 to {days - 1}")
+        if not 0 <= int(day) < days:
+            raise FocussimError(
+                f"{name} day = {day!r}: allowed: a day from 0 to {days - 1} "
+                f"(the horizon is {days} days, counted from the end of the warm-up)"
+            )
+        if int(day) <= previous:
+            raise FocussimError(
+                f"{name} day = {day!r}: allowed: a day after the previous switch's ({previous}): "
+                "a schedule's days strictly increase"
+            )
+        previous = int(day)
+        a, b = scenario.flat(), after.flat()
+        for key in STRUCTURAL_KEYS:
+            if a[key] != b[key]:
+                raise FocussimError(
+                    f"{after.name}: {key} = {b[key]} differs from {scenario.name}'s {a[key]}: "
+                    f"allowed: a policy switch keeps {', '.join(STRUCTURAL_KEYS)} (set them equal)"
+                )
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -44,7 +44,7 @@ import pandas as pd
 
 from simulation.errors import FocussimError
 from simulation.metrics import DAILY_COLUMNS, METRICS, replication_table, run_values
-from simulation.runner import _tidy, run_mesa_replication
+from simulation.runner import Switches, _tidy, as_schedule, run_mesa_replication
 from simulation.scenario.schema import Scenario
 
 __all__ = [
@@ -90,6 +90,7 @@ class Unit:
     ``output``: ``"daily"`` (float64 cube: the daily table kept in full), ``"compact"`` (float32 cube, the
     daily table in float32 / int32) or ``"summary"`` (float32 cube, run values only). ``keep_daily``: return
     the daily table (for ``"summary"``: the compact one, from which a run's daily bands are computed).
+    ``switch``: one policy switch ``(scenario_after, day)`` or a schedule of them (numba engine).
     """
 
     key: str
@@ -102,7 +103,7 @@ class Unit:
     stop: int
     output: str = "daily"
     keep_daily: bool = True
-    switch: tuple[Scenario, int] | None = None
+    switch: Switches | None = None
 
     @property
     def replications(self) -> int:
@@ -153,7 +154,7 @@ def run_unit(unit: Unit) -> dict[str, pd.DataFrame]:
     from simulation.engines.numba_engine import pack, run_one  # compiles (or loads) the kernels
 
     params = pack(unit.scenario)
-    after = None if unit.switch is None else (pack(unit.switch[0]), unit.warmup_days + int(unit.switch[1]))
+    after = [(pack(s), unit.warmup_days + int(day)) for s, day in as_schedule(unit.switch)]
     dtype = np.float64 if unit.output == "daily" else np.float32
     cube = np.zeros((len(reps), unit.days, len(DAILY_COLUMNS)), dtype=dtype)
     for i, r in enumerate(reps):
@@ -529,15 +530,17 @@ class Arm:
     key: str
     scenario: Scenario
     engine: str = "numba"
-    switch: tuple[Scenario, int] | None = None
+    switch: Switches | None = None
 
     def fingerprint(self) -> str:
-        """What decides this arm's numbers: the engine, the scenario (and switch) by name and content hash."""
+        """What decides this arm's numbers: the engine, the scenario (and each switch: the scenario after it by
+        name and content hash, and its day) by name and content hash. One switch, or a schedule of one, keeps
+        the key it always had; a schedule adds a (name, hash, day) per switch, so different schedules differ."""
         from simulation.scenario.loader import scenario_hash
 
         parts = [self.engine, self.scenario.name, scenario_hash(self.scenario)]
-        if self.switch is not None:
-            parts += [self.switch[0].name, scenario_hash(self.switch[0]), str(int(self.switch[1]))]
+        for after, day in as_schedule(self.switch):
+            parts += [after.name, scenario_hash(after), str(int(day))]
         return "/".join(parts)
 
 
@@ -629,7 +632,7 @@ def run_distributed(
     seed: int,
     progress: Progress | None,
     output: str,
-    switch: tuple[Scenario, int] | None,
+    switch: Switches | None,
     warmup_days: int,
     spec: ClusterSpec,
     store: str | Path | None = None,
@@ -644,7 +647,14 @@ def run_distributed(
 
     t0 = time.perf_counter()
     arm = Arm("run", scenario, engine, switch)
-    inputs = {"scenarios": {"scenario": scenario.flat(), **({"switch": switch[0].flat()} if switch else {})}}
+    schedule = as_schedule(switch)
+    scenarios: dict[str, Any] = {"scenario": scenario.flat()}
+    inputs: dict[str, Any] = {"scenarios": scenarios}
+    if len(schedule) == 1:  # one switch (or a schedule of one): as a switch always was
+        scenarios["switch"] = schedule[0][0].flat()
+    elif schedule:  # a schedule: each switch's scenario and day (a resume names which differs)
+        scenarios["schedule"] = {str(i + 1): after.flat() for i, (after, _) in enumerate(schedule)}
+        inputs["schedule_days"] = [int(day) for _, day in schedule]
     tables = run_arms(
         "run", [arm], days, replications, seed, warmup_days, spec, progress, output, True, inputs, block, store, resume
     )["run"]

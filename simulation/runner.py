@@ -9,7 +9,8 @@ The warm-up: with ``warmup_days = W`` an engine simulates ``W + days`` days
 and the runner keeps the last ``days``, numbered from 1, so a run starts
 from a state the firm reached under its own policies rather than from the
 initial state. A switch day counts from the end of the warm-up (the engine
-switches on day ``W + day``). The default warm-up is
+switches on day ``W + day``); a schedule is a sequence of switches, days
+strictly increasing. The default warm-up is
 :data:`simulation.api.DEFAULT_WARMUP_DAYS`; here ``warmup_days`` defaults to
 0 (the runner simulates what it is asked for).
 """
@@ -17,8 +18,9 @@ switches on day ``W + day``). The default warm-up is
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -31,6 +33,10 @@ __all__ = [
     "OUTPUTS",
     "Interrupted",
     "Progress",
+    "Switch",
+    "Switches",
+    "as_schedule",
+    "is_switch",
     "default_threads",
     "run_replications",
     "run_mesa_replication",
@@ -46,6 +52,28 @@ OUTPUTS: tuple[str, ...] = ("daily", "compact", "summary")
 
 #: Daily-band quantiles kept by ``output="summary"``.
 BAND_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+#: A policy switch: ``(scenario_after, day)``, the day counted from the end of the warm-up.
+Switch = tuple[Scenario, int]
+#: One switch, or a schedule of them (a sequence of switches, days strictly increasing).
+Switches = Switch | Sequence[Switch]
+
+
+def is_switch(switch: object) -> bool:
+    """Whether ``switch`` is one switch ``(scenario_after, day)`` (a tuple or list of two, a scenario first)
+    rather than a schedule of them."""
+    return isinstance(switch, tuple | list) and len(switch) == 2 and isinstance(switch[0], Scenario)
+
+
+def as_schedule(switch: Switches | None) -> list[Switch]:
+    """The switches of ``switch`` in order: none for ``None``, one for a pair ``(scenario_after, day)``, else
+    the pairs of the sequence (checked by ``simulation.api._check_switch``, not here)."""
+    if switch is None:
+        return []
+    if is_switch(switch):
+        after, day = cast(Switch, switch)
+        return [(after, day)]
+    return [(after, day) for after, day in cast(Sequence[Switch], switch)]
 
 
 class Interrupted(KeyboardInterrupt):
@@ -142,12 +170,12 @@ def _run_numba(
     tick: Callable[[int], None],
     threads: int,
     dtype: type,
-    switch: tuple[Scenario, int] | None = None,
+    switch: Switches | None = None,
     warmup_days: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Numba replications in a thread pool (the kernels release the GIL).
 
-    Each replication simulates ``warmup_days + days`` days (a switch on ``warmup_days + day``); the cube
+    Each replication simulates ``warmup_days + days`` days (each switch on ``warmup_days + day``); the cube
     keeps the last ``days``. Returns the (replications x days x metrics) array, a mask of finished
     replications and whether Ctrl-C stopped the run (then waiting replications were cancelled and
     running ones finished).
@@ -155,7 +183,7 @@ def _run_numba(
     from simulation.engines.numba_engine import pack, run_one  # compiles (or loads) the kernels
 
     params = pack(scenario)
-    after = None if switch is None else (pack(switch[0]), warmup_days + int(switch[1]))
+    after = [(pack(s), warmup_days + int(day)) for s, day in as_schedule(switch)]
     cube: np.ndarray = np.zeros((replications, days, len(DAILY_COLUMNS)), dtype=dtype)
     finished = np.zeros(replications, dtype=bool)
     simulated = warmup_days + days
@@ -190,14 +218,15 @@ def run_replications(
     progress: Progress | None = None,
     workers: int = 1,
     output: str = "daily",
-    switch: tuple[Scenario, int] | None = None,
+    switch: Switches | None = None,
     warmup_days: int = 0,
 ) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
     """Run ``replications`` replications; returns the daily table, the wall time (s) and extra tables.
 
     ``warmup_days``: days simulated before day 1 and dropped from every table (the engines run
     ``warmup_days + days`` days). ``switch = (scenario_after, day)``: the policies of ``scenario_after``
-    apply after ``day`` days counted from the end of the warm-up (numba engine only). Progress counts
+    apply after ``day`` days counted from the end of the warm-up (numba engine only); a sequence of such
+    pairs is a schedule (days strictly increasing), each switch in turn. Progress counts
     replication-days including the warm-up: its total is ``(warmup_days + days) * replications``.
 
     ``workers`` are processes (mesa) or threads (numba); each replication draws only from its own
@@ -270,7 +299,7 @@ def _run_numba_replications(
     progress: Progress | None,
     threads: int,
     output: str,
-    switch: tuple[Scenario, int] | None = None,
+    switch: Switches | None = None,
     warmup_days: int = 0,
 ) -> tuple[pd.DataFrame, float, dict[str, pd.DataFrame]]:
     total = (warmup_days + days) * replications

@@ -19,9 +19,10 @@ from test_cli_run import FOCUSSIM, ROOT, TIMEOUT_S
 
 import simulation
 from simulation import studies
-from simulation.distributed import ClusterSpec, blocks, open_executor, parse_cluster
+from simulation.distributed import Arm, ClusterSpec, blocks, open_executor, parse_cluster
 from simulation.errors import FocussimError
 from simulation.scenario import load_scenario, with_overrides
+from simulation.scenario.loader import scenario_hash
 
 SMALL = {"customers.initial": 300, "firm.frontline": 3, "firm.back_office": 1, "firm.managers": 1}
 
@@ -129,6 +130,34 @@ def test_transition_and_run_are_identical_on_a_cluster() -> None:
     got = simulation.run(target, engine="numba", output="summary", cluster="local:2", block=2, **kwargs)
     pd.testing.assert_frame_equal(ref.per_replication(), got.per_replication(), check_exact=True)
     pd.testing.assert_frame_equal(ref.daily_bands(), got.daily_bands(), check_exact=True)
+
+
+def test_different_schedules_get_different_arm_keys_and_one_switch_keeps_its_key() -> None:
+    a, b = small("operations_focused"), small("customer_focused")
+    keys = {
+        "none": Arm("x", a).fingerprint(),
+        "one": Arm("x", a, switch=(b, 5)).fingerprint(),
+        "listed": Arm("x", a, switch=[(b, 5)]).fingerprint(),
+        "back": Arm("x", a, switch=[(b, 5), (a, 9)]).fingerprint(),
+        "later": Arm("x", a, switch=[(b, 5), (a, 10)]).fingerprint(),
+        "other": Arm("x", a, switch=[(b, 5), (with_overrides(a, {"pricing.price_premium": 0.1}), 9)]).fingerprint(),
+        "three": Arm("x", a, switch=[(b, 5), (a, 9), (b, 12)]).fingerprint(),
+    }
+    h = scenario_hash
+    assert keys["one"] == f"numba/{a.name}/{h(a)}/{b.name}/{h(b)}/5"  # as a single switch's key always was
+    assert keys["listed"] == keys["one"]  # the same numbers, the same key
+    assert len({k for name, k in keys.items() if name != "listed"}) == len(keys) - 1
+
+
+def test_a_schedule_runs_the_same_on_a_cluster_and_in_process() -> None:
+    a, b = small("operations_focused"), small("customer_focused")
+    kwargs = {"engine": "numba", "days": 12, "replications": 3, "seed": 2, "warmup_days": 4}
+    schedule = [(b, 3), (a, 8)]
+    here = simulation.run(a, switch=schedule, **kwargs)
+    there = simulation.run(a, switch=schedule, cluster="local:2", block=1, **kwargs)
+    pd.testing.assert_frame_equal(here.daily, there.daily, check_exact=True)
+    assert there.provenance["schedule"] == here.provenance["schedule"]
+    assert not here.daily.equals(simulation.run(a, switch=(b, 3), **kwargs).daily)
 
 
 def test_progress_counts_every_replication_day_once() -> None:

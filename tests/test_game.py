@@ -7,7 +7,10 @@ import sqlite3
 
 import pytest
 
-from simulation.classroom.game import GameError, GameStore, simulate_quarter
+from simulation import Scenario, run
+from simulation.classroom.game import GameError, GameStore, _outcome, simulate_quarter
+from simulation.classroom.levers import scenario_path
+from simulation.scenario import load_scenario
 
 #: A tiny firm and short quarters: each quarter is a few numba runs of a few dozen days.
 TINY = {"customers.initial": 250, "market.size": 1000, "firm.frontline": 4, "firm.back_office": 1, "firm.managers": 1}
@@ -147,3 +150,25 @@ def test_common_random_numbers_and_reproducible_paths(db):
     row_a = consistent[consistent["teams"] == "A"].iloc[0]
     assert row_a["profit"] == pytest.approx(row_a["played_profit"], rel=1e-9)
     assert store.debrief(gid)["consistent"].equals(consistent)  # stored, not recomputed
+
+
+def test_a_path_with_two_changes_is_simulated_exactly_as_one_schedule() -> None:
+    """Quarter 3 of a path that changes in quarters 1 and 2 is the slice of one run with a switch at the start
+    of each: the firm entering quarter 3 is the one the whole path made, not only its last change."""
+    q, reps, warmup = 10, 2, 5
+    approval = {**CUSTOMER, "empowerment.mode": "approval"}
+    path = [CUSTOMER, approval, approval]  # changes in quarters 1 and 2, holds in quarter 3
+    got = simulate_quarter(
+        "operations_focused", TINY, path, 3, seed=11, replications=reps, quarter_days=q, warmup_days=warmup, workers=1
+    )
+
+    def levers(changes: dict[str, object]) -> Scenario:
+        return load_scenario(scenario_path("operations_focused"), overrides={**TINY, **changes})
+
+    common = dict(engine="numba", days=3 * q, replications=reps, seed=11, warmup_days=warmup, workers=1)
+    exact = run(levers({}), switch=[(levers(CUSTOMER), 0), (levers(approval), q)], **common).daily
+    assert got == _outcome(exact[exact["day"] > 2 * q])
+    # What the game computed before schedules (only the last change: the firm warmed up under quarter 1's
+    # levers) is another firm.
+    last_only = run(levers(CUSTOMER), switch=(levers(approval), q), **common).daily
+    assert got["profit"] != _outcome(last_only[last_only["day"] > 2 * q])["profit"]

@@ -14,6 +14,7 @@ import pytest
 from test_cli_run import FOCUSSIM, ROOT
 from test_distributed import focussim, small
 
+import simulation
 from simulation import studies
 from simulation.errors import FocussimError
 from simulation.scenario import with_overrides
@@ -143,6 +144,22 @@ def test_a_resume_with_changed_parameters_is_refused_naming_what_differs(tmp_pat
     # the same parameters resume (nothing left to run) and give the same tables
     again = studies.sweep(base, vary, store=tmp_path, resume=True, **kwargs)
     assert len(again.tables["sweep"]) == 4
+
+
+def test_a_stored_run_with_a_schedule_resumes_only_with_that_schedule(tmp_path: Path) -> None:
+    a, b = small("operations_focused"), small("customer_focused")
+    kwargs = {"engine": "numba", "days": 10, "replications": 2, "seed": 3, "warmup_days": 2, "block": 1}
+    schedule = [(b, 2), (a, 6)]
+    stored = simulation.run(a, switch=schedule, store=tmp_path, **kwargs)
+    with pytest.raises(FocussimError, match=r"schedule_days = \[2, 6\] there, \[2, 7\] here"):
+        simulation.run(a, switch=[(b, 2), (a, 7)], store=tmp_path, resume=True, **kwargs)
+    for other in ([(b, 2), (a, 7)], [(b, 2)], (b, 2), [(b, 2), (a, 6), (b, 8)]):
+        with pytest.raises(FocussimError, match=r"arms\.run = ") as info:
+            simulation.run(a, switch=other, store=tmp_path, resume=True, **kwargs)
+        assert "\n" not in str(info.value)
+    again = simulation.run(a, switch=schedule, store=tmp_path, resume=True, **kwargs)
+    pd.testing.assert_frame_equal(again.daily, stored.daily, check_exact=True)
+    pd.testing.assert_frame_equal(stored.daily, simulation.run(a, switch=schedule, **kwargs).daily, check_exact=True)
 
 
 def test_the_cli_refuses_a_changed_resume_in_one_line(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 import simulation
 from simulation import studies
 from simulation.errors import FocussimError, ScenarioError
+from simulation.metrics import DAILY_COLUMNS
 from simulation.scenario import load_scenario, with_overrides
 
 SMALL = {"customers.initial": 300, "firm.frontline": 3, "firm.back_office": 1, "firm.managers": 1}
@@ -221,6 +222,73 @@ def test_a_bigger_staffing_plan_is_hired_after_the_switch() -> None:
     staff = res.daily.groupby("day")["employees"].mean()
     assert staff.loc[10] <= 4 + 1e-9  # 3 frontline + 1 back office before the switch
     assert staff.loc[120] > 5.5  # the 3 new posts filled (time to fill about a month)
+
+
+# --------------------------------------------------------------------------- schedules (several switches)
+
+SCHEDULE_RUN = {"engine": "numba", "days": 30, "replications": 2, "seed": 6, "warmup_days": 10, "workers": 1}
+
+
+def test_a_schedule_of_one_switch_is_that_switch() -> None:
+    a, b = small("scenarios/operations_focused.yaml"), small("scenarios/customer_focused.yaml")
+    one = simulation.run(a, switch=(b, 7), **SCHEDULE_RUN)
+    listed = simulation.run(a, switch=[(b, 7)], **SCHEDULE_RUN)
+    pd.testing.assert_frame_equal(one.daily, listed.daily, check_exact=True)
+    assert one.provenance["switch"]["after_day"] == 7 and "schedule" not in one.provenance
+    assert [s["after_day"] for s in listed.provenance["schedule"]] == [7] and "switch" not in listed.provenance
+
+
+def test_a_schedule_that_switches_back_differs_from_no_switch_and_from_one_switch() -> None:
+    a, b = small("scenarios/operations_focused.yaml"), small("scenarios/customer_focused.yaml")
+
+    def table(switch: object) -> pd.DataFrame:
+        daily = simulation.run(a, switch=switch, **SCHEDULE_RUN).daily
+        return daily.set_index(["replication", "day"])[list(DAILY_COLUMNS)]
+
+    stay, once, there_and_back = table(None), table((b, 5)), table([(b, 5), (a, 15)])
+    early, late = slice(None, 5), slice(16, None)
+    idx = pd.IndexSlice
+    # Until the first switch all three are one firm; until the second, the schedule is the single switch.
+    pd.testing.assert_frame_equal(there_and_back.loc[idx[:, early], :], stay.loc[idx[:, early], :])
+    pd.testing.assert_frame_equal(there_and_back.loc[idx[:, :15], :], once.loc[idx[:, :15], :])
+    assert not there_and_back.loc[idx[:, late], :].equals(once.loc[idx[:, late], :])
+    # Back on a's policies, the firm is not the one that never left them (people and customers carried over).
+    assert not there_and_back.loc[idx[:, late], :].equals(stay.loc[idx[:, late], :])
+    res = simulation.run(a, switch=[(b, 5), (a, 15)], **SCHEDULE_RUN)
+    assert [(s["scenario"], s["after_day"]) for s in res.provenance["schedule"]] == [(b.name, 5), (a.name, 15)]
+
+
+@pytest.mark.parametrize(
+    ("schedule", "pattern"),
+    [
+        ("empty", r"^switch = \[\]: allowed: a pair \(scenario_after, day\) or a non-empty list"),
+        ("same day", r"^switch\[1\] day = 5: allowed: a day after the previous switch's \(5\)"),
+        ("backwards", r"^switch\[1\] day = 3: allowed: a day after the previous switch's \(5\)"),
+        ("past the horizon", r"^switch\[1\] day = 30: allowed: a day from 0 to 29"),
+        ("before the start", r"^switch\[0\] day = -1: allowed: a day from 0 to 29"),
+        ("not a pair", r"^switch\[1\] = 7: allowed: a pair \(scenario_after, day\)"),
+        ("not a day", r"^switch\[0\] day = 2.5: allowed: a whole number of days"),
+        ("a string", r"^switch = 'b': allowed: a pair"),
+        ("other structure", r"firm\.managers = 2 differs"),
+    ],
+)
+def test_bad_schedules_are_refused_in_one_line(schedule: str, pattern: str) -> None:
+    a, b = small(), small("scenarios/customer_focused.yaml")
+    bigger = with_overrides(b, {"firm.managers": 2})
+    given = {
+        "empty": [],
+        "same day": [(b, 5), (a, 5)],
+        "backwards": [(b, 5), (a, 3)],
+        "past the horizon": [(b, 5), (a, 30)],
+        "before the start": [(b, -1)],
+        "not a pair": [(b, 5), 7],
+        "not a day": [(b, 2.5)],
+        "a string": "b",
+        "other structure": [(b, 5), (bigger, 9)],
+    }[schedule]
+    with pytest.raises(FocussimError, match=pattern) as info:
+        simulation.run(a, switch=given, **SCHEDULE_RUN)
+    assert "\n" not in str(info.value)
 
 
 def test_warmup_under_starts_every_arm_from_the_same_firm() -> None:

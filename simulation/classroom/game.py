@@ -9,13 +9,14 @@ turnover beside it; at the end a debrief shows each team's lever path against it
 teams' final policies would have earned held consistently from the first quarter.
 
 How a path of lever changes is simulated (reproducibly from the scenario, the seed and the path): quarter
-``q`` of a team is the slice of days ``(q-1)*Q+1 .. q*Q`` (after the warm-up) of ``simulation.run(before,
-switch=(after, (k-1)*Q), days=q*Q)``, where ``k`` is the last quarter up to ``q`` in which the team changed
-its levers, ``after`` its levers since then and ``before`` the levers it had in quarter ``k-1`` (the
-scenario's own in quarter 0). A team that never changed runs its scenario without a switch. This is exact for
-a path with at most one change; with more, the firm entering quarter ``k`` is taken to be the firm the
-policy of quarter ``k-1`` makes (earlier changes are forgotten), because ``simulation.run`` offers one
-policy switch. Each quarter's numbers are the mean of ``replications`` replications.
+``q`` of a team is the slice of days ``(q-1)*Q+1 .. q*Q`` (after the warm-up) of one ``simulation.run(base,
+switch=schedule, days=q*Q)``: the firm warms up and starts under the scenario's own levers (``base``), and the
+schedule has one policy switch at the start of every quarter ``k <= q`` whose levers differ from quarter
+``k-1``'s, on day ``(k-1)*Q``, to quarter ``k``'s levers. A team that never changed runs its scenario without
+a switch. Every change of the path counts, so the firm entering a quarter is the one the whole path made
+(people, customers and their state carry over each switch). Each quarter's numbers are the mean of
+``replications`` replications. They are computed once, when the quarter closes, and stored: a quarter closed
+by an older focussim, which kept only a path's last change, keeps the numbers it was closed with.
 
 State lives in SQLite (standard library): a restart of the server loses nothing and a game resumes where it
 was. Every change is one transaction; bad input (a lever out of range, a team name that is taken, a commit
@@ -191,24 +192,22 @@ def simulate_quarter(
         raise GameError(f"quarter {quarter}: the lever path has only {len(path)} quarters")
     base = lever_values(load_scenario(scenario_path(scenario), overrides=dict(overrides)), POLICY)
     chain = [base, *[{**base, **dict(p)} for p in path[:quarter]]]
-    last_change = max((k for k in range(1, quarter + 1) if chain[k] != chain[k - 1]), default=0)
     days = quarter * quarter_days
-    # The policy before the last change, and a switch to the one since (none when the team never changed).
-    before = chain[last_change - 1] if last_change else chain[0]
-    switch = (
-        (_scenario(scenario, overrides, chain[last_change], "team"), (last_change - 1) * quarter_days)
-        if last_change
-        else None
-    )
+    # One switch at the start of each quarter whose levers differ from the quarter before (none: no change).
+    schedule = [
+        (_scenario(scenario, overrides, chain[k], "team"), (k - 1) * quarter_days)
+        for k in range(1, quarter + 1)
+        if chain[k] != chain[k - 1]
+    ]
     res = run(
-        _scenario(scenario, overrides, before, "team"),
+        _scenario(scenario, overrides, chain[0], "team"),
         engine="numba",
         days=days,
         replications=replications,
         seed=seed,
         warmup_days=warmup_days,
         workers=workers,
-        switch=switch,
+        switch=schedule or None,
     )
     daily = res.daily
     part = daily[daily["day"] > (quarter - 1) * quarter_days]

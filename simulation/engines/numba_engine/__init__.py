@@ -9,6 +9,9 @@ the thread count or the order of execution.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast
+
 import numpy as np
 
 from simulation.engines.numba_engine import _cache
@@ -27,17 +30,29 @@ def run_one(
     days: int,
     seed: int,
     replication: int,
-    switch: tuple[np.ndarray, int] | None = None,
+    switch: tuple[np.ndarray, int] | Sequence[tuple[np.ndarray, int]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One replication: its daily table (``days x N_COLUMNS`` float64) and its workload counts.
 
     The counts are customer-days, contacts, employee-days and hand-offs plus escalations. ``switch =
-    (params_after, day)`` changes the policies from that day on (a policy transition).
+    (params_after, day)`` changes the policies from that day on (a policy transition); a sequence of such
+    pairs (a schedule, days strictly increasing; empty: no switch) changes them on each of its days.
     """
     gens = streams(seed, replication)
     rngs = tuple(gens[name] for name in STREAMS)
     out = np.zeros((days, N_COLUMNS))
     counts = np.zeros(4)
-    after, day = (params, -1) if switch is None else switch
-    run_replication(params, int(days), rngs, out, counts, after, int(day))
+    if switch is None or len(switch) == 0:
+        schedule: list[tuple[np.ndarray, int]] = []
+    elif isinstance(switch[0], np.ndarray):  # one pair (params_after, day)
+        schedule = [cast(tuple[np.ndarray, int], switch)]
+    else:
+        schedule = list(cast(Sequence[tuple[np.ndarray, int]], switch))
+    switch_days = np.array([int(day) for _, day in schedule], dtype=np.int64)
+    if np.any(np.diff(switch_days) <= 0):
+        raise ValueError(f"switch days {switch_days.tolist()} are not strictly increasing")
+    after = np.zeros((len(schedule), params.shape[0]))
+    for i, (row, _) in enumerate(schedule):
+        after[i] = row
+    run_replication(params, int(days), rngs, out, counts, after, switch_days)
     return out, counts

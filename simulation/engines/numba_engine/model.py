@@ -9,7 +9,7 @@ the two engines read side by side, process by process:
 
 0. set-up: :func:`_init_firm` (the state vectors), :func:`_init_managers`,
    :func:`_init_employees` (frontline first, then back office),
-   :func:`_init_customers`; on the switch day, :func:`_switch` (policies and
+   :func:`_init_customers`; on each switch day, :func:`_switch` (policies and
    a new staffing plan);
 1. :func:`_morning`: reset the day's counters, ramp-up, the rota, today's
    contacts, the gate share and felt autonomy;
@@ -1147,17 +1147,18 @@ def _today(p, firm, today):
 
 
 @njit(cache=True, nogil=True)
-def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: PLR0913
+def run_replication(p, days, rngs, out, counts, p_after, switch_days):  # noqa: PLR0913
     """Simulate one replication for ``days`` days, writing the daily table into ``out`` (days x N_COLUMNS).
 
     ``counts`` (length 4) receives the random-number workload: customer-days, contacts, employee-days
-    and hand-offs plus escalations (used by the benchmark's floor). From day ``switch_day`` on (never if
-    it is negative) the firm runs under the policies ``p_after``: the people, customers and their state
-    carry over; each manager's consistency moves by the change in the policy's mean; structural keys
-    (sizes, opening hours) must be the same in both (checked by the caller).
+    and hand-offs plus escalations (used by the benchmark's floor). A schedule of policy switches: from
+    day ``switch_days[i]`` on (int64, strictly increasing; empty: no switch) the firm runs under the
+    policies ``p_after[i]`` (one row per switch): the people, customers and their state carry over; each
+    manager's consistency moves by the change in the policy's mean; structural keys (sizes, opening
+    hours) must be the same in all (checked by the caller).
 
     Set-up: :func:`_init_firm`, :func:`_init_managers`, :func:`_init_employees`, :func:`_init_customers`.
-    Each day, in the order of the mesa engine's ``FirmModel.step``: :func:`_switch` (on ``switch_day``
+    Each day, in the order of the mesa engine's ``FirmModel.step``: :func:`_switch` (on a switch day
     only), :func:`_morning`, the service day, :func:`_customers`, :func:`_employees` (with
     :func:`_quits`), :func:`_vacancies`, :func:`_firm`, :func:`_ledger`, :func:`_record`, :func:`_night`.
     """
@@ -1181,16 +1182,18 @@ def run_replication(p, days, rngs, out, counts, p_after, switch_day):  # noqa: P
     rp = np.zeros(N_SLOTS, dtype=np.int64)
     rn = np.zeros(N_SLOTS, dtype=np.int64)
     gs = gamma_shape(p)
+    nxt = 0  # the next switch of the schedule
 
     for day in range(days):
         row = out[day]
-        # 0. The policy switch: new policies, consistency and staffing plan from this morning on.
-        if day == switch_day:
+        # 0. A policy switch: new policies, consistency and staffing plan from this morning on.
+        if nxt < switch_days.shape[0] and day == switch_days[nxt]:
             ef, ei, pick, keep, vac_role, vac_due = _switch(
-                p, p_after, day, n, firm, consistency, ef, ei, pick, keep, vac_role, vac_due, r_hire
+                p, p_after[nxt], day, n, firm, consistency, ef, ei, pick, keep, vac_role, vac_due, r_hire
             )
-            p = p_after
+            p = p_after[nxt]
             gs = gamma_shape(p)
+            nxt += 1
 
         # 1. Morning: reset, ramp-up, the rota, today's contacts, gate share and autonomy.
         kf, ki = _morning(p, day, n, firm, ef, ei, cuf, cui, kf, ki, pick, r_emp, r_arrivals)
