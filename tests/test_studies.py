@@ -258,6 +258,21 @@ def test_a_schedule_that_switches_back_differs_from_no_switch_and_from_one_switc
     assert [(s["scenario"], s["after_day"]) for s in res.provenance["schedule"]] == [(b.name, 5), (a.name, 15)]
 
 
+def test_a_later_switch_keeps_the_training_days_of_a_running_change_programme() -> None:
+    """Claim (ODD 6): a switch inside an earlier switch's programme window does not cancel what is left of
+    that programme: one that moves none of the programme's levers leaves it running, so its training days
+    stay off the floor (the change cost goes on) exactly as after the first switch alone."""
+    a, b = small("scenarios/operations_focused.yaml"), small("scenarios/customer_focused.yaml")
+    dearer = with_overrides(b, {"pricing.price_premium": 0.1}, name="b, dearer")
+    once = simulation.run(a, switch=(b, 5), **SCHEDULE_RUN).daily
+    twice = simulation.run(a, switch=[(b, 5), (dearer, 10)], **SCHEDULE_RUN).daily
+    after = twice["day"] > 10
+    assert (twice.loc[after, "cost_change"] > 0).all(), "the programme's training days go on after day 10"
+    # Programme time is booked at the wages of the staff on the floor: the same firm until the price moves it.
+    on_day_11 = (once["day"] == 11) & (twice["day"] == 11)
+    assert np.allclose(twice.loc[on_day_11, "cost_change"], once.loc[on_day_11, "cost_change"], rtol=0.05)
+
+
 @pytest.mark.parametrize(
     ("schedule", "pattern"),
     [

@@ -568,7 +568,9 @@ def _switch(p, p_after, day, n, firm, consistency, ef, ei, pick, keep, vac_role,
 
     Each manager's consistency moves by the change in the policy's mean (what employees believe of it
     follows with a lag). A change programme starts: fees today, training days off the floor over the
-    programme's window, both scaled by the size of the change (:func:`mech.change_size`). Posts above the
+    programme's window, both scaled by the size of the change (:func:`mech.change_size`); the training days
+    a running programme has left join the new one's window, and a switch that changes none of the
+    programme's levers (size 0) leaves a running programme as it is. Posts above the
     old plan open as vacancies (hired after the usual time to fill); posts below it close as their holders
     leave (no lay-offs). Returns the staff tables and buffers, regrown if the new plan needs more rows.
     """
@@ -579,8 +581,11 @@ def _switch(p, p_after, day, n, firm, consistency, ef, ei, pick, keep, vac_role,
         p_after[K.TRAINING_SOFT_SKILL_SHARE] - p[K.TRAINING_SOFT_SKILL_SHARE],
     )
     firm[F_CHANGE_FEE] = size * p_after[K.CHANGE_PROGRAMME_USD_PER_EMPLOYEE] * n[I_STAFF]
-    firm[F_PROGRAMME_SHARE] = size * p_after[K.CHANGE_PROGRAMME_DAYS] / p_after[K.CHANGE_WINDOW_DAYS]
-    firm[F_PROGRAMME_UNTIL] = day + p_after[K.CHANGE_WINDOW_DAYS]
+    if size > 0.0:
+        # A new programme; the training days an earlier one had left are still taken, over the new window.
+        left = firm[F_PROGRAMME_SHARE] * max(firm[F_PROGRAMME_UNTIL] - day, 0.0)
+        firm[F_PROGRAMME_SHARE] = (size * p_after[K.CHANGE_PROGRAMME_DAYS] + left) / p_after[K.CHANGE_WINDOW_DAYS]
+        firm[F_PROGRAMME_UNTIL] = day + p_after[K.CHANGE_WINDOW_DAYS]
     shift = p_after[K.LEADERSHIP_CONSISTENCY] - p[K.LEADERSHIP_CONSISTENCY]
     for m in range(consistency.shape[0]):
         consistency[m] = mech.clip01(consistency[m] + shift)
