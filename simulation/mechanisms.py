@@ -587,6 +587,19 @@ def measures_factor(inside_out: float, corner_cut: float) -> float:
 
 
 @njit(cache=True)
+def monitoring_strain(strain_weight: float, inside_out: float) -> float:
+    """Stress drive of being managed to handle time: ``strain_weight x inside_out``, in [0, strain_weight].
+
+    Claim: in call centres, close monitoring of handle time and an emphasis on the quantity of calls over
+    their quality raise emotional exhaustion, anxiety and strain, and exhaustion raises absence and
+    intentions to quit (Holman, Chissick & Totterdell 2002; Deery, Iverson & Walsh 2002; Sprigg & Jackson
+    2006); managing to resolution and satisfaction (outside-in) does not add it. Felt by the frontline,
+    whose contacts are timed.
+    """
+    return max(strain_weight, 0.0) * clip01(inside_out)
+
+
+@njit(cache=True)
 def change_size(
     discretion_change: float, orientation_change: float, consistency_change: float, soft_share_change: float
 ) -> float:

@@ -137,9 +137,9 @@ class Empowerment(Section):
 class Recovery(Section):
     """Service recovery: claims, grants, returns policy."""
 
-    claim_median_usd: float = P(15.0, 0.0, 100000.0, "USD/claim", "Median value of a genuine claim (log-normal).")
+    claim_median_usd: float = P(10.0, 0.0, 100000.0, "USD/claim", "Median value of a genuine claim (log-normal); with the problem and complaint shares it sets recovery spend per customer, about a tenth of the cost of acquiring one at the base firm (acquiring costs 5-25 times keeping, TARP 5-10).")
     claim_sigma: float = P(1.0, 0.0, 3.0, "log-USD", "Log-normal shape of claim values.")
-    abusive_claim_median_usd: float = P(25.0, 0.0, 100000.0, "USD/claim", "Median value of an abusive claim (log-normal, same shape).")
+    abusive_claim_median_usd: float = P(17.0, 0.0, 100000.0, "USD/claim", "Median value of an abusive claim (log-normal, same shape): about 1.7 times a genuine one.")
     generosity: float = P(0.7, 0.0, 1.0, "share of claim", "Returns/recovery policy: share of a claim's value granted when it is granted ('we take back anything' = 1).")
     large_claim_usd: float = P(100.0, 0.0, 1_000_000.0, "USD", "Claims above this value are large problems (TARP: loyalty after a large problem is 9/19/54/82 % instead of 37/46/70/95 %).")
     speed_scale_min: float = P(480.0, 0.1, 20000.0, "min", "Length of a recovery episode (from the complaint to the remedy received, business minutes) over which the value of a quick recovery decays as exp(-length/scale) (TARP: resolved quickly keeps 95 % of customers with a small problem, resolved slowly 70 %); a business day.")
@@ -335,6 +335,7 @@ class Measures(Section):
 
     inside_out: float = P(0.5, 0.0, 1.0, "index [0,1]", "Weight of inside-out measures (average handle time, cost per contact) in what managers track and reward; the rest is outside-in (first-contact resolution, satisfaction). Managing to handle time adds pressure to cut corners: faster contacts, lower resolution, more failure demand (Seddon 2003).")
     corner_cut: float = P(0.10, 0.0, 0.5, "share of time", "Time per contact cut at inside_out 1: the time factor is multiplied by 1 - corner_cut x inside_out (resolution falls with it through erosion.quality_elasticity).")
+    monitoring_strain: float = P(0.1, 0.0, 1.0, "stress drive at inside_out 1", "Stress drive of being managed to handle time, felt by the frontline: strain = this x inside_out, added to overload and decision strain (call-centre monitoring and quantity targets raise exhaustion and quits: Holman, Chissick & Totterdell 2002; Deery, Iverson & Walsh 2002).")
     outside_in_cost_usd_per_seat_year: float = P(250.0, 0.0, 100000.0, "USD/frontline employee/yr", "Cost of measuring outside-in (customer surveys, resolution tracking, case reviews) per frontline seat at inside_out 0 (scaled by 1 - inside_out), booked as systems spend.")
 
 

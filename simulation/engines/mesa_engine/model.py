@@ -546,8 +546,9 @@ class FirmModel(mesa.Model):
             if emp.on_duty:
                 load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)
                 strain = 0.0
-                if emp.role == FRONTLINE:  # the frontline decides exceptions; the back office does not
+                if emp.role == FRONTLINE:  # the frontline decides exceptions and is timed; the back office is neither
                     strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, self._judgement(emp))
+                    strain += mech.monitoring_strain(s.measures.monitoring_strain, s.measures.inside_out)
                 emp.stress = mech.stress_update(
                     emp.stress, load, strain, s.engagement.stress_days, s.people_first.level
                 )

@@ -780,8 +780,9 @@ def _employees(p, day, n, firm, ef, ei, consistency, belief, reports, keep, vac_
                 busy_front += ef[e, BUSY]
             load = mech.overload(ef[e, BUSY] / open_min, p[K.SERVICE_TARGET_OCCUPANCY])
             strain = 0.0
-            if ei[e, ROLE] == 0:  # the frontline decides exceptions; the back office does not
+            if ei[e, ROLE] == 0:  # the frontline decides exceptions and is timed; the back office is neither
                 strain = mech.decision_strain(p[K.EMPOWERMENT_DECISION_STRAIN], p[K.DISCRETION], ef[e, JUDGEMENT])
+                strain += mech.monitoring_strain(p[K.MEASURES_MONITORING_STRAIN], p[K.MEASURES_INSIDE_OUT])
             ef[e, STRESS] = mech.stress_update(
                 ef[e, STRESS], load, strain, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
             )
