@@ -86,7 +86,9 @@ class ClassroomFirm(FirmModel):
         customers = {c.unique_id: c for c in self.customers}
         staff = {e.unique_id: e for e in self.frontline + self.back_office}
         super().step()
-        gone_c = [c for uid, c in customers.items() if uid not in {x.unique_id for x in self.customers}]
+        # One set of who is still here, built once (a set per customer made this quadratic in the firm's size).
+        here_c = {x.unique_id for x in self.customers}
+        gone_c = [c for uid, c in customers.items() if uid not in here_c]
         here = {x.unique_id for x in self.frontline + self.back_office}
         gone_e = [e for uid, e in staff.items() if uid not in here]
         segment = ("regular", "price-sensitive", "opportunist")
