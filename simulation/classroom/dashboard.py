@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import solara
 from matplotlib import ticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import ScaledTranslation
 from mesa.visualization import SolaraViz
@@ -306,6 +307,12 @@ def _labels(ax: Any, unit: str, xlabel: str | None = None) -> None:
         )
 
 
+def _figure() -> Figure:
+    fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
+    FigureCanvasAgg(fig)  # kept with the figure: its renderer, and the text sizes measured with it, serve every draw
+    return fig
+
+
 class _Chart:
     """A figure kept between steps."""
 
@@ -328,7 +335,7 @@ class SeriesChart(_Chart):
 
     def __init__(self, panels: tuple[Panel, ...]):
         self.panels = panels
-        self.fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
+        self.fig = _figure()
         self.fig.subplots_adjust(hspace=0.32, **CHART_MARGINS)
         self.axes = list(self.fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0])
         self.lines = []
@@ -378,7 +385,7 @@ class DistributionChart(_Chart):
     BINS = np.linspace(0.0, 1.0, 21)
 
     def __init__(self) -> None:
-        self.fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
+        self.fig = _figure()
         self.fig.subplots_adjust(hspace=0.42, **{**CHART_MARGINS, "bottom": 0.075})
         self.axes = list(self.fig.subplots(2, 1))
         widths = np.diff(self.BINS)
