@@ -182,6 +182,22 @@ def test_a_series_chart_appends_the_new_days_and_keeps_its_figure():
     assert chart.update(fresh) == 1 and list(lines[0].get_data()[0]) == [1]
 
 
+def test_a_count_is_ticked_at_whole_numbers_and_autoscaling_stays_on():
+    model = ClassroomFirm("customer_focused", seed=3)
+    chart = dashboard.SeriesChart(dashboard.ATTRITION)  # quits so far (a count), mean engagement
+    model.step()
+    chart.update(model)
+    ax = chart.axes[0]
+    lo, hi = ax.get_ylim()
+    assert lo < 0 and hi > 1
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    assert ax.get_autoscaley_on()
+    for _ in range(3):
+        model.step()
+    chart.update(model)
+    assert ax.get_ylim()[1] >= chart.y[0][-1]
+
+
 def test_the_distribution_chart_bins_today_s_agents():
     model = ClassroomFirm("operations_focused", seed=2)
     model.step()

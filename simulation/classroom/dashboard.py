@@ -261,26 +261,28 @@ def _minus(text: str) -> str:
 @dataclass(frozen=True)
 class Panel:
     """One panel of a chart: its title, its unit and the DataCollector's column it shows (``total``: as a
-    running total)."""
+    running total; ``integer``: a count, ticked at whole numbers)."""
 
     title: str
     unit: str
     column: str
     total: bool = False
+    integer: bool = False
 
 
 LOYALTY = (Panel("Active customers", "customers", "active_customers"), Panel("Net promoter score", "points", "nps"))
 COST = (Panel("Cost per day", "USD/day", "cost_total"), Panel("Cumulative profit", "USD", "profit", total=True))
 ATTRITION = (
-    Panel("Quits so far", "employees", "quits", total=True),
+    Panel("Quits so far", "employees", "quits", total=True, integer=True),
     Panel("Mean engagement", "[0,1]", "engagement_mean"),
 )
 LINE_COLOUR = "#2b6cb0"
 #: Figure size and margins (fractions of the figure) of every chart: 480 x 304 pixels.
 CHART_SIZE, CHART_DPI = (6.0, 3.8), 80
-CHART_MARGINS = {"left": 0.125, "right": 0.975, "top": 0.92, "bottom": 0.115}
-#: Where the axis labels sit, in points left of (y) and below (x) the axes: beside tick labels of six characters.
-YLABEL_OFFSET_PT, XLABEL_OFFSET_PT = 36.0, 20.0
+CHART_MARGINS = {"left": 0.135, "right": 0.975, "top": 0.92, "bottom": 0.115}
+#: Where the axis labels sit, in points left of (y) and below (x) the axes: beside tick labels of six characters
+#: (``−1.25M`` is 33 points wide at size 8, plus 7 points of tick and pad).
+YLABEL_OFFSET_PT, XLABEL_OFFSET_PT = 44.0, 20.0
 
 
 def _style(ax: Any) -> None:
@@ -346,6 +348,8 @@ class SeriesChart(_Chart):
             _labels(ax, panel.unit, "business day" if ax is self.axes[-1] else None)
             ax.grid(alpha=0.3)
             _style(ax)
+            if panel.integer:
+                ax.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         self.x: list[float] = []
         self.y: list[list[float]] = [[] for _ in panels]
         self.totals = [0.0] * len(panels)
@@ -371,10 +375,13 @@ class SeriesChart(_Chart):
                 new = list(np.cumsum(new) + self.totals[i])
                 self.totals[i] = float(new[-1])
             self.y[i].extend(new)
-        for ax, line, y in zip(self.axes, self.lines, self.y, strict=True):
+        for ax, line, y, panel in zip(self.axes, self.lines, self.y, self.panels, strict=True):
             line.set_data(self.x, y)
             ax.relim()
             ax.autoscale_view()
+            if panel.integer:  # at least 0 to 1, so that whole-number ticks exist (auto=None: autoscaling stays on)
+                lo, hi = ax.get_ylim()
+                ax.set_ylim(min(lo, -0.05), max(hi, 1.05), auto=None)
         return n
 
 
