@@ -293,6 +293,8 @@ def browser(steps: int, sizes: list[str]) -> dict[str, float]:
 def _ms(x: float) -> str:
     if x != x:
         return "–"
+    if x < 0.001:
+        return f"{1e6 * x:.0f} µs"
     return f"{1000 * x:.1f} ms" if x < 0.01 else f"{1000 * x:.0f} ms"
 
 
