@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipyvuetify as v
+import ipywidgets
 import numpy as np
 import pytest
 import solara
 
-from simulation.classroom import pages
+from simulation.classroom import dashboard, pages
 from simulation.classroom.dashboard import SIZES, ClassroomFirm, Dashboard, FirmToday, kpis, model_params, run_whatif
 from simulation.classroom.game import GameStore
 from simulation.classroom.levers import POLICY, LeverError, check_levers, scenario_names
@@ -148,4 +149,96 @@ def test_game_and_board_pages_render_from_the_database(tmp_path, monkeypatch):
     rc.find(v.Btn, children=["Join"]).widget.click()
     assert "taken" in rc.find(v.Alert).widgets[-1].children[0]
     assert store2.teams(gid2) == ["Owls"]
+    rc.close()
+
+
+# --------------------------------------------------------------------------- charts drawn in place
+
+
+def test_a_series_chart_appends_the_new_days_and_keeps_its_figure():
+    model = ClassroomFirm("customer_focused", seed=3)
+    chart = dashboard.SeriesChart(dashboard.COST)  # cost per day, and profit as a running total
+    fig, lines = chart.fig, list(chart.lines)
+    assert chart.update(model) == 0 and chart.png()[:8] == b"\x89PNG\r\n\x1a\n"
+    model.step()
+    model.step()
+    assert chart.update(model) == 2
+    x, cost = lines[0].get_data()
+    _, profit = lines[1].get_data()
+    assert list(x) == [1, 2]
+    assert list(cost) == [r["cost_total"] for r in model.rows]
+    assert list(profit) == pytest.approx(np.cumsum([r["profit"] for r in model.rows]))
+    model.step()
+    chart.update(model)
+    x, cost = lines[0].get_data()
+    assert list(x) == [1, 2, 3] and cost[-1] == model.rows[-1]["cost_total"]  # the new day's point
+    assert lines[1].get_data()[1][-1] == pytest.approx(sum(r["profit"] for r in model.rows))
+    assert chart.fig is fig and list(chart.lines) == lines
+    lo, hi = chart.axes[0].get_ylim()
+    assert lo <= min(cost) and max(cost) <= hi  # rescaled to the data
+    # Another run with fewer days (a Reset): the chart starts again.
+    fresh = ClassroomFirm("customer_focused", seed=3)
+    fresh.step()
+    assert chart.update(fresh) == 1 and list(lines[0].get_data()[0]) == [1]
+
+
+def test_a_count_is_ticked_at_whole_numbers_and_autoscaling_stays_on():
+    model = ClassroomFirm("customer_focused", seed=3)
+    chart = dashboard.SeriesChart(dashboard.ATTRITION)  # quits so far (a count), mean engagement
+    model.step()
+    chart.update(model)
+    ax = chart.axes[0]
+    lo, hi = ax.get_ylim()
+    assert lo < 0 and hi > 1
+    assert all(float(t).is_integer() for t in ax.get_yticks())
+    assert ax.get_autoscaley_on()
+    for _ in range(3):
+        model.step()
+    chart.update(model)
+    assert ax.get_ylim()[1] >= chart.y[0][-1]
+
+
+def test_the_distribution_chart_bins_today_s_agents():
+    model = ClassroomFirm("operations_focused", seed=2)
+    model.step()
+    chart = dashboard.DistributionChart()
+    chart.update(model)
+    sat = [c.satisfaction for c in model.customers]
+    expected, _ = np.histogram(sat, bins=dashboard.DistributionChart.BINS)
+    assert [bar.get_height() for bar in chart.bars[0]] == list(expected)
+    assert f"n = {len(sat)}" in chart.axes[0].get_title(loc="left")
+    assert sum(bar.get_height() for bar in chart.bars[1]) == len(model.frontline) + len(model.back_office)
+
+
+def test_short_tick_labels():
+    fmt = dashboard.ShortTicks()
+    assert fmt.format_ticks([0, 10_000, 20_000]) == ["0", "10k", "20k"]
+    assert fmt.format_ticks([-1_500_000, 0, 1_500_000]) == ["\u22121.5M", "0", "1.5M"]
+    assert fmt.format_ticks([0.65, 0.7, 0.75]) == ["0.65", "0.70", "0.75"]
+    assert fmt.format_ticks([4950, 4975, 5000]) == ["4950", "4975", "5000"]
+    assert fmt.format_ticks([-30, -20, 0, 10]) == ["\u221230", "\u221220", "0", "10"]
+
+
+def test_the_page_redraws_its_charts_in_place_after_a_step(monkeypatch):
+    made: list[str] = []
+    for cls in (dashboard.SeriesChart, dashboard.DistributionChart):
+        init = cls.__init__
+
+        def counted(self, *args, _init=init, _name=cls.__name__, **kwargs):
+            made.append(_name)
+            _init(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counted)
+    _, rc = solara.render(solara.AppLayout(children=[Dashboard()]), handle_error=False)
+    images = rc.find(ipywidgets.Image).widgets
+    assert len(images) == 4 and sorted(made) == ["DistributionChart"] + ["SeriesChart"] * 3
+    before = [w.value for w in images]
+    step = rc.find(v.Btn, children=["Step"])
+    step.widget.click()
+    step.widget.click()
+    after = [w.value for w in rc.find(ipywidgets.Image).widgets]
+    assert all(a != b for a, b in zip(after, before, strict=True))  # every chart shows the new days
+    assert len(made) == 4  # ... drawn on the figures made for this model, not new ones
+    rc.find(v.Btn, children=["Reset"]).widget.click()  # a new model: new figures, from day 0
+    assert len(made) == 8 and _state(rc)["day"] == "0"
     rc.close()

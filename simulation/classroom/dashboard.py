@@ -12,15 +12,20 @@ module level would be shared by every browser.
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import markdown as _markdown
 import numpy as np
 import pandas as pd
 import solara
+from matplotlib import ticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import ScaledTranslation
 from mesa.visualization import SolaraViz
 
 from simulation import load_scenario
@@ -86,7 +91,9 @@ class ClassroomFirm(FirmModel):
         customers = {c.unique_id: c for c in self.customers}
         staff = {e.unique_id: e for e in self.frontline + self.back_office}
         super().step()
-        gone_c = [c for uid, c in customers.items() if uid not in {x.unique_id for x in self.customers}]
+        # One set of who is still here, built once (a set per customer made this quadratic in the firm's size).
+        here_c = {x.unique_id for x in self.customers}
+        gone_c = [c for uid, c in customers.items() if uid not in here_c]
         here = {x.unique_id for x in self.frontline + self.back_office}
         gone_e = [e for uid, e in staff.items() if uid not in here]
         segment = ("regular", "price-sensitive", "opportunist")
@@ -222,73 +229,234 @@ def FirmToday(model: FirmModel) -> solara.Element:
     return main
 
 
-def _series_figure(df: pd.DataFrame, panels: list[tuple[str, str, Callable[[pd.DataFrame], pd.Series]]]) -> Figure:
-    fig = Figure(figsize=(6.0, 1.9 * len(panels)), dpi=80, layout="constrained")
-    axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
-    for ax, (title, unit, get) in zip(axes, panels, strict=True):
-        if len(df):
-            ax.plot(np.arange(1, len(df) + 1), get(df).to_numpy(dtype=float), color="#2b6cb0", lw=1.6)
-        ax.set_title(title, fontsize=10, loc="left")
-        ax.set_ylabel(unit, fontsize=8)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
-    axes[-1].set_xlabel("business day", fontsize=8)
+# --------------------------------------------------------------------------- charts
+#
+# A chart is drawn on one matplotlib figure per browser session and model (``solara.use_memo``): after a step
+# only the new days are read from the DataCollector's lists and appended to the lines (running totals are
+# carried, not recomputed), and the same figure is drawn again, once, with fixed margins (no layout pass) and
+# tick labels kept short so that the margins always fit them. Rebuilding each figure, its layout and the
+# whole history every step cost about 80 ms a chart.
+
+
+class ShortTicks(ticker.Formatter):
+    """Tick labels of at most about six characters: ``950``, ``12.5k``, ``-1.2M``, ``0.65``."""
+
+    def format_ticks(self, values: Any) -> list[str]:
+        vals = [float(v) for v in values]
+        top = max((abs(v) for v in vals), default=0.0)
+        scale, suffix = (1e6, "M") if top >= 1e6 else (1e3, "k") if top >= 1e4 else (1.0, "")
+        scaled = [v / scale for v in vals]
+        # The fewest decimals that show every tick exactly (ticks are round numbers: at most 3 needed).
+        digits = next((d for d in range(4) if all(abs(round(x, d) - x) < 1e-9 * max(1.0, abs(x)) for x in scaled)), 3)
+        return [_minus(f"{x:.{digits}f}{suffix}") if x else "0" for x in scaled]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return self.format_ticks([x])[0]
+
+
+def _minus(text: str) -> str:
+    return text.replace("-", "\N{MINUS SIGN}")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One panel of a chart: its title, its unit and the DataCollector's column it shows (``total``: as a
+    running total; ``integer``: a count, ticked at whole numbers)."""
+
+    title: str
+    unit: str
+    column: str
+    total: bool = False
+    integer: bool = False
+
+
+LOYALTY = (Panel("Active customers", "customers", "active_customers"), Panel("Net promoter score", "points", "nps"))
+COST = (Panel("Cost per day", "USD/day", "cost_total"), Panel("Cumulative profit", "USD", "profit", total=True))
+ATTRITION = (
+    Panel("Quits so far", "employees", "quits", total=True, integer=True),
+    Panel("Mean engagement", "[0,1]", "engagement_mean"),
+)
+LINE_COLOUR = "#2b6cb0"
+#: Figure size and margins (fractions of the figure) of every chart: 480 x 304 pixels.
+CHART_SIZE, CHART_DPI = (6.0, 3.8), 80
+CHART_MARGINS = {"left": 0.135, "right": 0.975, "top": 0.92, "bottom": 0.115}
+#: Where the axis labels sit, in points left of (y) and below (x) the axes: beside tick labels of six characters
+#: (``−1.25M`` is 33 points wide at size 8, plus 7 points of tick and pad).
+YLABEL_OFFSET_PT, XLABEL_OFFSET_PT = 44.0, 20.0
+
+
+def _style(ax: Any) -> None:
+    ax.tick_params(labelsize=8)
+    ax.yaxis.set_major_formatter(ShortTicks())
+
+
+def _title(ax: Any, text: str) -> None:
+    """A title at a fixed height (``y`` given: matplotlib otherwise measures the ticks on every draw to place it)."""
+    ax.set_title(text, fontsize=10, loc="left", y=1.0)
+
+
+def _labels(ax: Any, unit: str, xlabel: str | None = None) -> None:
+    """Axis labels at fixed places (matplotlib otherwise measures every tick label on every draw to place them)."""
+    fig = ax.figure
+    ax.set_ylabel(unit, fontsize=8)
+    ax.yaxis.set_label_coords(
+        0.0, 0.5, transform=ax.transAxes + ScaledTranslation(-YLABEL_OFFSET_PT / 72, 0.0, fig.dpi_scale_trans)
+    )
+    if xlabel is not None:
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.xaxis.set_label_coords(
+            0.5, 0.0, transform=ax.transAxes + ScaledTranslation(0.0, -XLABEL_OFFSET_PT / 72, fig.dpi_scale_trans)
+        )
+
+
+def _figure() -> Figure:
+    fig = Figure(figsize=CHART_SIZE, dpi=CHART_DPI)
+    FigureCanvasAgg(fig)  # kept with the figure: its renderer, and the text sizes measured with it, serve every draw
     return fig
 
 
-def _chart(model: FirmModel, panels: list[tuple[str, str, Callable[[pd.DataFrame], pd.Series]]]) -> solara.Element:
-    df = model.datacollector.get_model_vars_dataframe()
-    return solara.FigureMatplotlib(_series_figure(df, panels), format="png")
+class _Chart:
+    """A figure kept between steps."""
+
+    fig: Figure
+
+    def png(self) -> bytes:
+        """The figure as a PNG (one draw)."""
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png")
+        return buf.getvalue()
+
+
+class SeriesChart(_Chart):
+    """Panels of daily series over business days, extended in place as the model steps.
+
+    ``update(model)`` appends the days the DataCollector holds that the chart does not show yet (only those
+    are read) and rescales the axes; ``png()`` draws the figure. A model with fewer days than the chart shows
+    (another run) starts the chart again.
+    """
+
+    def __init__(self, panels: tuple[Panel, ...]):
+        self.panels = panels
+        self.fig = _figure()
+        self.fig.subplots_adjust(hspace=0.32, **CHART_MARGINS)
+        self.axes = list(self.fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0])
+        self.lines = []
+        for ax, panel in zip(self.axes, panels, strict=True):
+            (line,) = ax.plot([], [], color=LINE_COLOUR, lw=1.6)
+            self.lines.append(line)
+            _title(ax, panel.title)
+            _labels(ax, panel.unit, "business day" if ax is self.axes[-1] else None)
+            ax.grid(alpha=0.3)
+            _style(ax)
+            if panel.integer:
+                ax.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
+        self.x: list[float] = []
+        self.y: list[list[float]] = [[] for _ in panels]
+        self.totals = [0.0] * len(panels)
+
+    @property
+    def days(self) -> int:
+        """How many days the chart shows."""
+        return len(self.x)
+
+    def update(self, model: FirmModel) -> int:
+        """Append the model's new days; returns the number of days shown."""
+        columns = [model.datacollector.model_vars[p.column] for p in self.panels]
+        n = min(len(c) for c in columns)  # a step writes every column: equal unless read mid-step
+        if n < self.days:
+            self.x, self.y, self.totals = [], [[] for _ in self.panels], [0.0] * len(self.panels)
+        start = self.days
+        if n == start:
+            return n
+        self.x.extend(range(start + 1, n + 1))
+        for i, (panel, column) in enumerate(zip(self.panels, columns, strict=True)):
+            new = [float(v) for v in column[start:n]]
+            if panel.total:
+                new = list(np.cumsum(new) + self.totals[i])
+                self.totals[i] = float(new[-1])
+            self.y[i].extend(new)
+        for ax, line, y, panel in zip(self.axes, self.lines, self.y, self.panels, strict=True):
+            line.set_data(self.x, y)
+            ax.relim()
+            ax.autoscale_view()
+            if panel.integer:  # at least 0 to 1, so that whole-number ticks exist (auto=None: autoscaling stays on)
+                lo, hi = ax.get_ylim()
+                ax.set_ylim(min(lo, -0.05), max(hi, 1.05), auto=None)
+        return n
+
+
+class DistributionChart(_Chart):
+    """Today's histograms of customers' satisfaction and of employees' engagement: the bars are made once
+    and only their heights change (``numpy.histogram`` on the agents' values)."""
+
+    BINS = np.linspace(0.0, 1.0, 21)
+
+    def __init__(self) -> None:
+        self.fig = _figure()
+        self.fig.subplots_adjust(hspace=0.42, **{**CHART_MARGINS, "bottom": 0.075})
+        self.axes = list(self.fig.subplots(2, 1))
+        widths = np.diff(self.BINS)
+        self.bars = []
+        for ax, colour in zip(self.axes, ("#2f855a", "#c05621"), strict=True):
+            self.bars.append(ax.bar(self.BINS[:-1], np.zeros(len(widths)), widths, align="edge", color=colour))
+            ax.set_xlim(0, 1)
+            _style(ax)
+
+    def update(self, model: FirmModel) -> None:
+        """Today's agents' values, binned."""
+        sat = np.fromiter((c.satisfaction for c in model.customers), dtype=float)
+        eng = np.fromiter((e.engagement for e in model.frontline + model.back_office), dtype=float)
+        titles = ("Customers' satisfaction", "Employees' engagement")
+        for ax, bars, values, title in zip(self.axes, self.bars, (sat, eng), titles, strict=True):
+            counts, _ = np.histogram(values, bins=self.BINS)
+            for bar, h in zip(bars, counts, strict=True):
+                bar.set_height(float(h))
+            ax.set_ylim(0, max(float(counts.max(initial=0)), 1.0) * 1.05)
+            _title(ax, f"{title} (n = {len(values)})")
+
+
+@solara.component
+def SeriesChartView(model: FirmModel, panels: tuple[Panel, ...], day: int) -> None:
+    """A :class:`SeriesChart` of ``model``, redrawn when ``day`` moves."""
+    chart = solara.use_memo(lambda: SeriesChart(panels), [model, panels])
+
+    def draw() -> bytes:
+        chart.update(model)
+        return chart.png()
+
+    solara.Image(solara.use_memo(draw, [model, panels, day]), format="png")
+
+
+@solara.component
+def DistributionView(model: FirmModel, day: int) -> None:
+    """A :class:`DistributionChart` of ``model``, redrawn when ``day`` moves."""
+    chart = solara.use_memo(DistributionChart, [model])
+
+    def draw() -> bytes:
+        chart.update(model)
+        return chart.png()
+
+    solara.Image(solara.use_memo(draw, [model, day]), format="png")
 
 
 def LoyaltyChart(model: FirmModel) -> solara.Element:
     """Loyalty: active customers and NPS, day by day."""
-    return _chart(
-        model,
-        [
-            ("Active customers", "customers", lambda d: d["active_customers"]),
-            ("Net promoter score", "points", lambda d: d["nps"]),
-        ],
-    )
+    return SeriesChartView(model, LOYALTY, model.day)
 
 
 def CostChart(model: FirmModel) -> solara.Element:
     """Cost: the day's total cost and the cumulative profit."""
-    return _chart(
-        model,
-        [
-            ("Cost per day", "USD/day", lambda d: d["cost_total"]),
-            ("Cumulative profit", "USD", lambda d: d["profit"].cumsum()),
-        ],
-    )
+    return SeriesChartView(model, COST, model.day)
 
 
 def AttritionChart(model: FirmModel) -> solara.Element:
     """Attrition: cumulative quits and mean engagement."""
-    return _chart(
-        model,
-        [
-            ("Quits so far", "employees", lambda d: d["quits"].cumsum()),
-            ("Mean engagement", "[0,1]", lambda d: d["engagement_mean"]),
-        ],
-    )
+    return SeriesChartView(model, ATTRITION, model.day)
 
 
 def Distributions(model: FirmModel) -> solara.Element:
     """Today's distribution of customers' satisfaction and of employees' engagement."""
-    sat = np.array([c.satisfaction for c in model.customers], dtype=float)
-    eng = np.array([e.engagement for e in model.frontline + model.back_office], dtype=float)
-    fig = Figure(figsize=(6.0, 3.8), dpi=80, layout="constrained")
-    ax1, ax2 = fig.subplots(2, 1)
-    bins = np.linspace(0, 1, 21)
-    ax1.hist(sat, bins=bins, color="#2f855a")
-    ax1.set_title(f"Customers' satisfaction (n = {len(sat)})", fontsize=10, loc="left")
-    ax2.hist(eng, bins=bins, color="#c05621")
-    ax2.set_title(f"Employees' engagement (n = {len(eng)})", fontsize=10, loc="left")
-    for ax in (ax1, ax2):
-        ax.tick_params(labelsize=8)
-        ax.set_xlim(0, 1)
-    return solara.FigureMatplotlib(fig, format="png")
+    return DistributionView(model, model.day)
 
 
 # --------------------------------------------------------------------------- what if
