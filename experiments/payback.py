@@ -14,8 +14,9 @@ parameter overrides applied to both arms ("model") or to the target policy only 
 * ``lean customer focus``: the customer-focused policy with the base firm's bounded recovery policy
   (``recovery.generosity`` 0.7 instead of 0.9), which overgrants less while guideline competence is low;
 * ``both``: the two together;
-* ``both, faster stocks``: and the slow stocks at the short end of the 6-12-month half-lives
-  (Schneiderman 1988): belief lag 120 days, guideline competence 120, relationships 180;
+* ``both, faster stocks``: and faster slow stocks: belief lag 120 days, guideline competence 120,
+  relationships 180 (time constants; half-lives of three to four months, shorter than the 6-12 months of
+  Schneiderman 1988, while the defaults' 180, 180 and 270 are about four to six);
 * ``both, faster stocks, no programme``: and no up-front change programme.
 
 Per variant: the trough of the median J-curve, the median break-even day (replications that never break even

@@ -6,7 +6,7 @@ Welch's graphical method (Welch 1983; Law & Kelton, Simulation Modeling and Anal
 ``simulation.warmup``) and recommends the warm-up that ``simulation.api.DEFAULT_WARMUP_DAYS`` is set from.
 
 It runs operations_focused, customer_focused and base (scenarios/*.yaml) from the initial state
-(``warmup_days=0``; the script has no ``--warmup-days``) for a long horizon, 1095 days and 20 replications by
+(``warmup_days=0``; the script has no ``--warmup-days``) for a long horizon, 1095 days and 100 replications by
 default, on the numba engine under common random numbers. For each output (the annualised quit rate, the
 engaged share, customer satisfaction, active customers, profit) and scenario it averages the daily values
 over replications, smooths them with Welch's centred moving average (half-width 30 days, shrinking near the
@@ -22,7 +22,7 @@ table (``truncation.csv``/``.parquet``), the smoothed series (``smoothed.parquet
 (and SVG) and summary.md; and the table with the recommendation into its marked block of docs/warmup.md
 (``--quick``: into ``<out>/warmup.md`` instead, so a smoke test never rewrites the documentation).
 
-    python experiments/warmup.py [--quick] [--days 1095] [--replications 20] [--out DIR]
+    python experiments/warmup.py [--quick] [--days 1095] [--replications 100] [--out DIR]
 """
 
 from __future__ import annotations
@@ -292,7 +292,7 @@ def body(exp: Experiment) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return _common.main(body, (NAME, QUESTION, __doc__, 1095, 20), argv, warmup=False)
+    return _common.main(body, (NAME, QUESTION, __doc__, 1095, 100), argv, warmup=False)
 
 
 if __name__ == "__main__":

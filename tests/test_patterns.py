@@ -356,8 +356,8 @@ def test_guidelines_and_a_strong_internal_chain_are_complements():
         chain = {"service_philosophy.internal_orientation": orientation}
         arms.append(scenario("base", f"approval {orientation}", **chain))
         arms.append(scenario("base", f"guidelines {orientation}", **chain, **{"empowerment.mode": "guidelines"}))
-    # 64 replications: the difference of differences is noisy (a standard deviation of about 320 k USD per
-    # replication against a mean of about 130 k), so 24 or 36 replications cannot tell it from zero at 99.5 %.
+    # 64 replications: the difference of differences is noisy (a standard deviation of about 275-320 k USD per
+    # replication against a mean of about 130-175 k), so 24 or 36 replications cannot tell it from zero at 99.5 %.
     t = per_rep(arms, days=730, replications=64)["profit"]
     gain_weak = t["guidelines 0.1"] - t["approval 0.1"]
     gain_strong = t["guidelines 0.9"] - t["approval 0.9"]
