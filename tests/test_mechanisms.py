@@ -1073,3 +1073,18 @@ def test_recovery_chases_and_change_stocks() -> None:
     assert mech.measures_factor(0.0, 0.15) == 1.0
     assert mech.change_size(0.8, 0.6, 0.3, 0.4) == 1.0
     assert mech.change_size(0.1, 0.0, -0.1, 0.0) == approx(0.2)
+
+
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+@settings(max_examples=60, deadline=None)
+def test_monitoring_strain_grows_with_inside_out_measures(weight: float, a: float, b: float) -> None:
+    """Claim (Holman et al. 2002; Deery et al. 2002): being managed to handle time strains the frontline, more
+    the more the firm manages inside-out; managing outside-in adds none, and the strain never exceeds its
+    weight. Through the stress drive it raises stress."""
+    lo, hi = sorted((a, b))
+    assert mech.monitoring_strain(weight, 0.0) == 0.0
+    assert mech.monitoring_strain(weight, 1.0) == pytest.approx(weight)
+    assert mech.monitoring_strain(weight, lo) <= mech.monitoring_strain(weight, hi) <= weight
+    calm = mech.stress_update(0.0, 0.0, mech.monitoring_strain(weight, lo), 20.0, 0.1)
+    timed = mech.stress_update(0.0, 0.0, mech.monitoring_strain(weight, hi), 20.0, 0.1)
+    assert calm <= timed
