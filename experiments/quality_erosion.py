@@ -16,9 +16,10 @@ satisfaction, engagement, turnover, headcount and profit of both arms, and the l
 differences); did the cuts pay for themselves in cumulative profit (and what they saved and lost); and
 does quality come back when the pressure eases (``erosion.recovery_days``: erosion is sticky). For the
 last, a third arm has cut during its whole warm-up (the cost_cutting firm as it is, a year into the spiral
-on day 1) and drops the rule on day 1 (studies.transition, against keeping it); one policy switch per run
-cannot adopt the rule and drop it again, and without a warm-up (``--warmup-days 0``) that arm cuts from
-day 1 and drops the rule half way. Finally a sweep of ``budget.target_margin``, each target adopted on
+on day 1) and drops the rule on day 1 (studies.transition, against keeping it: a transition switches once,
+so the year of cutting is the warm-up's; ``simulation.run`` with a schedule of switches could adopt the rule
+and drop it again within the horizon), and without a warm-up (``--warmup-days 0``) that arm cuts from day 1
+and drops the rule half way. Finally a sweep of ``budget.target_margin``, each target adopted on
 day 1 by the firm warmed up without the rule: how much pressure it takes.
 
     python experiments/quality_erosion.py [--quick] [--days 730] [--replications 30] [--out DIR]
