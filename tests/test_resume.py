@@ -70,6 +70,10 @@ def whole(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(folder: Path, sig: signal.Signals) -> subprocess.CompletedProcess[str]:
     """Start the sweep into ``folder`` and send ``sig`` once three units are finished."""
     proc = subprocess.Popen(
@@ -78,6 +82,9 @@ def interrupt(folder: Path, sig: signal.Signals) -> subprocess.CompletedProcess[
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A job started in the background of a non-interactive shell inherits SIGINT ignored, and Python then
+        # never turns Ctrl-C into KeyboardInterrupt: give the sweep the disposition a terminal would.
+        preexec_fn=_default_sigint,
     )
     deadline = time.monotonic() + 120
     while len(finished_units(folder)) < 3 and time.monotonic() < deadline and proc.poll() is None:
