@@ -504,6 +504,18 @@ def sweep(
     _finish_study(study, folder, "points", cols, f"{loaded.name}: mean over {replications} replications per point")
 
 
+def _vary_ranges(vary: list[str]) -> dict[str, tuple[float, float]]:
+    """``--vary key=lo:hi`` options as ranges (sensitivity, discover): a list of values is one line and exit 2."""
+    from simulation import studies
+
+    ranges = {}
+    for key, v in studies.parse_vary(vary).items():
+        if not isinstance(v, tuple):
+            raise FocussimError(f"--vary {key}: {v} is a list of values: allowed: a range key=lo:hi")
+        ranges[key] = (v[0], v[1])
+    return ranges
+
+
 @app.command()
 @_guarded
 def sensitivity(
@@ -530,12 +542,7 @@ def sensitivity(
 
     warmup = _warmup_days(warmup_days)
     loaded = load_scenario(scenario)
-    parsed = studies.parse_vary(vary)
-    ranges = {}
-    for key, v in parsed.items():
-        if not isinstance(v, tuple):
-            raise FocussimError(f"--vary {key}: {v} is a list of values: allowed: a range key=lo:hi")
-        ranges[key] = (v[0], v[1])
+    ranges = _vary_ranges(vary)
     folder = out_dir or Path("results") / f"sensitivity_{_safe_dirname(loaded.name)}"
     study = _study(
         "sensitivity",
@@ -635,11 +642,7 @@ def discover(
     warmup = _warmup_days(warmup_days)
     parse_where(where)  # a bad condition is one line before anything runs
     a, b = load_scenario(baseline), load_scenario(policy)
-    ranges = {}
-    for key, v in studies.parse_vary(vary).items():
-        if not isinstance(v, tuple):
-            raise FocussimError(f"--vary {key}: {v} is a list of values: allowed: a range key=lo:hi")
-        ranges[key] = (v[0], v[1])
+    ranges = _vary_ranges(vary)
     folder = out_dir or Path("results") / f"discover_{_safe_dirname(b.name)}_vs_{_safe_dirname(a.name)}"
     study = _study(
         "discover",
