@@ -158,3 +158,14 @@ def test_transition_writes_the_jcurve(tiny, tmp_path: Path) -> None:
     jc = pd.read_parquet(out / "jcurve.parquet")
     assert {"replication", "day", "delta_cumulative_profit"} <= set(jc.columns)
     assert (out / "jcurve.png").exists() and (out / "breakeven.csv").exists()
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "discover"])
+def test_a_list_of_values_where_a_range_is_needed_is_one_line(command: str, tiny, tmp_path: Path) -> None:
+    """sensitivity and discover vary over ranges: ``key=v1,v2`` is refused before anything runs."""
+    scenarios = [tiny("customer_focused")] + ([tiny("operations_focused")] if command == "discover" else [])
+    bad = focussim(command, *scenarios, "--vary", "recovery.generosity=0.2,0.8", "--out", tmp_path / "x")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    lines = bad.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--vary recovery.generosity" in lines[0] and "a range key=lo:hi" in lines[0]
+    assert not (tmp_path / "x").exists()
