@@ -399,16 +399,22 @@ def _study(label: str, fn: Callable[..., Any], quiet: bool, /, *args: Any, **kwa
     return with_progress(label, fn, *args, quiet=quiet, console=err, **kwargs)
 
 
-def _finish_study(study: Any, folder: Path, table: str, columns: list[str], title: str) -> None:
-    """Save a study, show its key table and say where everything is."""
-    paths = study.save(folder)
-    frame = study.tables[table]
+def _show_frame(frame: Any, columns: list[str], title: str) -> None:
+    """Print ``frame``'s ``columns`` as a table: text left, numbers right."""
+    from pandas.api.types import is_numeric_dtype
+
     shown = Table(title=title, title_justify="left")
     for col in columns:
-        shown.add_column(col, justify="left" if frame[col].dtype == object else "right")
+        shown.add_column(col, justify="right" if is_numeric_dtype(frame[col]) else "left")
     for row in frame[columns].itertuples(index=False):
         shown.add_row(*(_num(v) for v in row))
     out.print(shown)
+
+
+def _finish_study(study: Any, folder: Path, table: str, columns: list[str], title: str) -> None:
+    """Save a study, show its key table and say where everything is."""
+    paths = study.save(folder)
+    _show_frame(study.tables[table], columns, title)
     out.print(f"{len(paths)} files written to: {folder}", markup=False, soft_wrap=True)
 
 
@@ -663,16 +669,11 @@ def discover(
     paths = study.save(folder)
     boxes = study.tables["boxes"]
     if len(boxes):
-        cols = ["box", "parameter", "lower", "upper", "coverage", "density"]
-        shown = Table(
-            title=f"PRIM boxes where {where} ({b.name} minus {a.name}): the parameters each restricts",
-            title_justify="left",
+        _show_frame(
+            boxes.loc[boxes["restricted"]],
+            ["box", "parameter", "lower", "upper", "coverage", "density"],
+            f"PRIM boxes where {where} ({b.name} minus {a.name}): the parameters each restricts",
         )
-        for col in cols:
-            shown.add_column(col, justify="left" if col == "parameter" else "right")
-        for row in boxes.loc[boxes["restricted"], cols].itertuples(index=False):
-            shown.add_row(*(_num(v) for v in row))
-        out.print(shown)
     out.print(f"{len(paths)} files written to: {folder}", markup=False, soft_wrap=True)
     out.print(study.parameters["finding"], markup=False, soft_wrap=True)
 
