@@ -542,13 +542,14 @@ class FirmModel(mesa.Model):
             m.belief = mech.smooth(m.belief, self._perceived(m.consistency), s.leadership.belief_lag_days)
         staff = self.frontline + self.back_office
         noise = rng.normal(0.0, s.engagement.noise_sd, size=len(staff))
+        timed = mech.monitoring_strain(s.measures.monitoring_strain, s.measures.inside_out)  # the same for all
         for emp, eps in zip(staff, noise, strict=True):
             if emp.on_duty:
                 load = mech.overload(emp.busy_min / open_min, s.service.target_occupancy)
                 strain = 0.0
                 if emp.role == FRONTLINE:  # the frontline decides exceptions and is timed; the back office is neither
                     strain = mech.decision_strain(s.empowerment.decision_strain, self.discretion, self._judgement(emp))
-                    strain += mech.monitoring_strain(s.measures.monitoring_strain, s.measures.inside_out)
+                    strain += timed
                 emp.stress = mech.stress_update(
                     emp.stress, load, strain, s.engagement.stress_days, s.people_first.level
                 )

@@ -773,6 +773,7 @@ def _employees(p, day, n, firm, ef, ei, consistency, belief, reports, keep, vac_
     orientation = p[K.SERVICE_PHILOSOPHY_INTERNAL_ORIENTATION]
     busy_front = 0.0  # summed here, before quits remove rows; the firm phase turns it into occupancy
     noise = r_emp.standard_normal(n_staff)
+    timed = mech.monitoring_strain(p[K.MEASURES_MONITORING_STRAIN], p[K.MEASURES_INSIDE_OUT])  # the same for all
     for e in range(n_staff):
         eps = p[K.ENGAGEMENT_NOISE_SD] * noise[e]
         if ei[e, ON_DUTY] == 1:
@@ -782,7 +783,7 @@ def _employees(p, day, n, firm, ef, ei, consistency, belief, reports, keep, vac_
             strain = 0.0
             if ei[e, ROLE] == 0:  # the frontline decides exceptions and is timed; the back office is neither
                 strain = mech.decision_strain(p[K.EMPOWERMENT_DECISION_STRAIN], p[K.DISCRETION], ef[e, JUDGEMENT])
-                strain += mech.monitoring_strain(p[K.MEASURES_MONITORING_STRAIN], p[K.MEASURES_INSIDE_OUT])
+                strain += timed
             ef[e, STRESS] = mech.stress_update(
                 ef[e, STRESS], load, strain, p[K.ENGAGEMENT_STRESS_DAYS], p[K.PEOPLE_FIRST_LEVEL]
             )
