@@ -47,7 +47,7 @@ from simulation.distributed import DEFAULT_BLOCK, Arm, ClusterSpec, parse_cluste
 from simulation.errors import FocussimError, ScenarioError
 from simulation.results import package_versions, run_unit
 from simulation.runner import ENGINES
-from simulation.scenario.loader import _parse_yaml, scenario_hash, with_overrides
+from simulation.scenario.loader import parse_yaml, scenario_hash, with_overrides
 from simulation.scenario.schema import Scenario
 
 __all__ = [
@@ -521,7 +521,7 @@ def parse_vary(items: Sequence[str], source: str = "--vary") -> dict[str, list[A
                 raise ScenarioError(source, key, text, problem="empty range", allowed="lo < hi and n >= 2")
             out[key] = (lo, hi, n)
         else:
-            values = [_parse_yaml(v.strip(), source) for v in text.split(",") if v.strip()]
+            values = [parse_yaml(v.strip(), source) for v in text.split(",") if v.strip()]
             if not values:
                 raise ScenarioError(source, key, text, problem="no values", allowed=allowed)
             out[key] = values

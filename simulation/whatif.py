@@ -56,7 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from simulation.api import STRUCTURAL_KEYS
 from simulation.errors import ScenarioError
 from simulation.results import run_unit
-from simulation.scenario.loader import _parse_yaml, _read_text, load_scenario, with_overrides
+from simulation.scenario.loader import load_scenario, parse_yaml, read_yaml_text, with_overrides
 from simulation.scenario.schema import Scenario
 from simulation.studies import Study, compare, mean_interval, study_provenance, sweep, transition
 
@@ -335,9 +335,9 @@ def load_spec(path: str | Path, quick: bool = False, **run_overrides: int | None
     """
     p = Path(path)
     source = str(path)
-    text = _read_text(p, source)
+    text = read_yaml_text(p, source)
     lines: dict[tuple[str, ...], int] = {}
-    data = _parse_yaml(text, source, lines)
+    data = parse_yaml(text, source, lines)
     if not isinstance(data, dict):
         raise ScenarioError(source, problem="the top level is not a mapping", allowed="client, baseline, proposals...")
     try:

@@ -32,6 +32,8 @@ __all__ = [
     "describe",
     "load_scenario",
     "parse_set",
+    "parse_yaml",
+    "read_yaml_text",
     "scenario_hash",
     "shipped_scenarios",
 ]
@@ -192,8 +194,9 @@ def _node_to_python(loader: _ScenarioYamlLoader, node: Any, source: str, path: P
         ) from None
 
 
-def _parse_yaml(text: str, source: str, lines: dict[Path_, int] | None = None) -> Any:
-    """Parse one YAML document safely; ``None`` for an empty document."""
+def parse_yaml(text: str, source: str, lines: dict[Path_, int] | None = None) -> Any:
+    """Parse one YAML document safely; ``None`` for an empty document. Shared by every reader of the project's
+    YAML (scenarios, ``--vary`` values, what-if specs): one set of refusals and one-line errors naming ``source``."""
     if lines is None:
         lines = {}
     loader: _ScenarioYamlLoader | None = None
@@ -230,8 +233,8 @@ def _parse_yaml(text: str, source: str, lines: dict[Path_, int] | None = None) -
             loader.dispose()
 
 
-def _read_text(path: Path, source: str) -> str:
-    """Read a scenario file as text, refusing anything that is not small UTF-8 text."""
+def read_yaml_text(path: Path, source: str) -> str:
+    """Read a YAML file (a scenario, a what-if spec) as text, refusing anything that is not small UTF-8 text."""
     try:
         if not path.exists():
             raise ScenarioError(source, problem="file not found", allowed="an existing YAML file")
@@ -487,7 +490,7 @@ def _merge(
 def _load_file(path: Path, chain: tuple[Path, ...], shown: str) -> tuple[dict[str, Any], Origins]:
     """The merged raw mapping of one file and its ``extends`` ancestors."""
     lines: dict[Path_, int] = {}
-    data = _parse_yaml(_read_text(path, shown), shown, lines)
+    data = parse_yaml(read_yaml_text(path, shown), shown, lines)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -678,7 +681,7 @@ def parse_set(items: list[str]) -> dict[str, Any]:
                 allowed="key=value, e.g. firm.frontline=12",
             )
         try:
-            value = _parse_yaml(text, "--set")
+            value = parse_yaml(text, "--set")
         except ScenarioError as exc:
             raise ScenarioError("--set", key, text, allowed=exc.allowed, problem=exc.problem) from None
         out[key] = value
