@@ -61,7 +61,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import Formatter  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
 
 from simulation.metrics import COST_CATEGORIES, METRICS  # noqa: E402
 from simulation.results import run_unit  # noqa: E402
@@ -1106,6 +1106,7 @@ def jcurve_figure(
     )
     right.set_xlabel("break-even day (day)")
     right.set_ylabel("replications (count)")
+    right.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 2.5 replications
     right.set_title("When switching pays off")
     right.grid(axis="x", visible=False)
     n = int(jcurve["replication"].nunique())
