@@ -17,13 +17,27 @@ parameter overrides applied to both arms ("model") or to the target policy only 
 * ``both, faster stocks``: and faster slow stocks: belief lag 120 days, guideline competence 120,
   relationships 180 (time constants; half-lives of three to four months, shorter than the 6-12 months of
   Schneiderman 1988, while the defaults' 180, 180 and 270 are about four to six);
-* ``both, faster stocks, no programme``: and no up-front change programme.
+* ``both, faster stocks, no programme``: and no up-front change programme;
+* ``instant change``: the limit of a fast culture change: belief, guideline competence, relationships and the
+  reputation follow the new policy within a day (time constants of one day) and there is no programme, so what
+  is left of the delay is the workforce (skills and culture fit change only with training, quits and hires) and
+  the customers and market;
+* ``more referrals``: each promoter brings 0.75 new customers a year instead of 0.25 (model.md: the short-term
+  loss "that referrals pay back"; Lenscrafters' higher prices repaid by referrals);
+* ``more referrals, steeper loyalty``: and churn falls more steeply with satisfaction (``loyalty.churn_slope``
+  9, ``loyalty.churn_per_year`` 0.07, keeping the operations-focused firm's churn in range).
 
 Per variant: the trough of the median J-curve, the median break-even day (replications that never break even
 count as after the horizon), the share that never breaks even, the steady-state profit advantage (the last
 year of the horizon, switched minus stayed, per year), the operations-focused firm's annual customer churn in
 the first year (the year docs/calibration.md measures), against its calibration range (0.08-0.24), and the
-switched firm's in the last year.
+switched firm's in the last year. And, because a larger steady-state advantage is what brings the break-even
+forward, what each variant does to the two peaks of the profit landscape (tests/test_patterns.py,
+``test_two_peaks_consistent_corners_beat_mixed_ones``): over two years from steady state, the customer-focused
+firm's lead over the operations-focused one, and the customer levers under approval gating (the mixed corner
+that steeper loyalty and referrals favour) against the operations-focused firm; the two peaks hold on that axis
+only when the mixed corner earns less, by the test's margin (the 99 % interval of the paired difference below
+zero).
 
     python experiments/payback.py [--quick] [--days 1460] [--replications 30] [--out DIR]
 """
@@ -37,7 +51,7 @@ import _common
 from _common import Experiment, usd
 
 from simulation.scenario.schema import DAYS_PER_YEAR
-from simulation.studies import Study, transition
+from simulation.studies import Study, compare, paired_differences, transition
 
 NAME = "payback"
 QUESTION = "What would make the switch to customer focus pay back within 180-900 days?"
@@ -53,6 +67,19 @@ FAST = {
     "service_philosophy.relationship_days": 180.0,
 }
 NO_PROGRAMME = {"change.programme_days": 0.0, "change.programme_usd_per_employee": 0.0}
+INSTANT = {
+    "leadership.belief_lag_days": 1.0,
+    "empowerment.competence_days": 1.0,
+    "service_philosophy.relationship_days": 1.0,
+    "market.reputation_days": 1.0,
+    **NO_PROGRAMME,
+}
+REFERRALS = {"loyalty.referrals_per_promoter_year": 0.75}
+STEEPER = {"loyalty.churn_slope": 9.0, "loyalty.churn_per_year": 0.07}
+#: Confidence of the two-peaks verdict: a two-sided 99 % interval is the tests' one-sided 99.5 % margin.
+PEAKS_CONFIDENCE = 0.99
+#: Horizon of the two-peaks comparison (the test's two years).
+PEAKS_DAYS = 730
 #: (label, overrides of both arms, overrides of the target policy only).
 VARIANTS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("default", {}, {}),
@@ -61,6 +88,9 @@ VARIANTS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
     ("both", STEEP, LEAN),
     ("both, faster stocks", {**STEEP, **FAST}, LEAN),
     ("both, faster stocks, no programme", {**STEEP, **FAST, **NO_PROGRAMME}, LEAN),
+    ("instant change", INSTANT, {}),
+    ("more referrals", REFERRALS, {}),
+    ("more referrals, steeper loyalty", {**REFERRALS, **STEEPER}, {}),
 )
 
 
@@ -96,20 +126,42 @@ def outcome(study: Study, label: str) -> dict[str, Any]:
     }
 
 
+def peaks(study: Study, ops: str, cust: str, mixed: str) -> dict[str, Any]:
+    """The steady-state comparison: the customer-focused lead and the mixed corner against the operations corner
+    (two-year profit, paired); ``peaks`` is whether the mixed corner earns less by the tests' margin."""
+    diffs = paired_differences(study.tables["replications"], ops, ["profit"], confidence=PEAKS_CONFIDENCE)
+    by = diffs.set_index("scenario")
+    return {
+        "lead": float(by.loc[cust, "mean"]),
+        "mixed": float(by.loc[mixed, "mean"]),
+        "peaks": bool(by.loc[mixed, "hi"] < 0.0),
+    }
+
+
 def body(exp: Experiment) -> None:
     rows = []
     for label, model, policy in VARIANTS:
         ops = exp.scenario("operations_focused", model, name=f"operations_focused ({label})")
         cust = exp.scenario("customer_focused", {**model, **policy}, name=f"customer_focused ({label})")
+        mixed = exp.variant(cust, {"empowerment.mode": "approval"}, name=f"customer levers, approval ({label})")
         folder = label.replace(", ", "_").replace(" ", "_")
         study = exp.study(
             label, transition, ops, cust, at_day=0, days=exp.days, replications=exp.replications, folder=folder
         )
-        rows.append(outcome(study, label))
+        steady = exp.study(
+            f"{label}: steady state",
+            compare,
+            [ops, cust, mixed],
+            days=min(PEAKS_DAYS, exp.days),
+            replications=exp.replications,
+            folder=f"{folder}/steady_state",
+        )
+        rows.append({**outcome(study, label), **peaks(steady, ops.name, cust.name, mixed.name)})
     for r in rows:
         r["never_pct"] = f"{100 * r['never']:.0f} %"
         r["window"] = "yes" if r["in_window"] else "no"
         r["calibrated"] = "yes" if r["churn_ok"] else "no"
+        r["two_peaks"] = "yes" if r["peaks"] else "no"
     exp.say(
         "## The switch under alternative assumptions",
         "",
@@ -118,7 +170,11 @@ def body(exp: Experiment) -> None:
         "which the switch stays ahead to the horizon (median over replications; n/a when half or more never "
         "break even). Advantage: the last year of the horizon, switched minus stayed, USD a year. Churn: the "
         "stayed (operations-focused) firm's in the first year and the switched firm's in the last; calibrated: the "
-        f"stayed firm's first-year churn is inside {CHURN_RANGE[0]:g}-{CHURN_RANGE[1]:g}.",
+        f"stayed firm's first-year churn is inside {CHURN_RANGE[0]:g}-{CHURN_RANGE[1]:g}. Steady state: the same "
+        f"policies each from its own warm-up, {min(PEAKS_DAYS, exp.days)} days, profit: the customer-focused firm "
+        "minus the operations-focused one (lead), and the customer levers under approval gating minus the "
+        "operations-focused firm (mixed corner); two peaks: the mixed corner earns less, its 99 % interval below "
+        "zero (the margin of the two-peaks test).",
         "",
     )
     exp.table(
@@ -134,38 +190,59 @@ def body(exp: Experiment) -> None:
             "churn_stay": "churn, stayed (year 1)",
             "churn_switch": "churn, switched (last year)",
             "calibrated": "calibrated",
+            "lead": "steady-state lead, USD",
+            "mixed": "mixed corner, USD",
+            "two_peaks": "two peaks",
         },
     )
     hits = [r for r in rows if r["in_window"] and r["churn_ok"]]
     default, best = rows[0], min(rows, key=lambda r: r["be"] if r["be"] == r["be"] else float("inf"))
+    instant = next(r for r in rows if r["variant"] == "instant change")
 
     def when(r: dict[str, Any]) -> str:
         if r["be"] != r["be"]:
             return f"does not break even within {exp.days} days in the median ({100 * r['never']:.0f} % never)"
         return f"breaks even on day {r['be']:,.0f} in the median"
 
+    def peaks_said(r: dict[str, Any]) -> str:
+        return (
+            f"the customer levers under approval earn {usd(r['mixed'])} against the operations corner, so the two "
+            + ("peaks hold" if r["peaks"] else "peaks fail")
+        )
+
+    if hits:
+        window = "Within the calibrated variants the 180-900-day window is reached by " + "; ".join(
+            f"**{r['variant']}** (day {r['be']:,.0f}; steady-state lead {usd(r['lead'])}; {peaks_said(r)})"
+            for r in hits
+        )
+        window += ". " + (
+            "Every one of them keeps the two peaks."
+            if all(r["peaks"] for r in hits)
+            else "A variant that reaches the window by a larger steady-state advantage makes the customer levers "
+            "pay even under approval gating, unless the advantage comes from empowerment itself."
+        )
+    elif best["be"] == best["be"]:
+        window = (
+            f"No calibrated variant brings the median break-even into {WINDOW[0]}-{WINDOW[1]} days. The earliest "
+            f"is **{best['variant']}**, which {when(best)} (trough {usd(best['trough'])}, steady-state lead "
+            f"{usd(best['lead'])}; {peaks_said(best)}"
+            + ("" if best["churn_ok"] else "; its operations-focused churn is outside the calibration range")
+            + ")."
+        )
+    else:
+        window = f"None of the variants breaks even within {exp.days} days in the median."
     exp.say(
         f"**Answer.** At the defaults the switch {when(default)}, with a trough of {usd(default['trough'])} "
-        f"and an advantage of {usd(default['gap'])} a year in the last year of the horizon. "
-        + (
-            "Within the calibrated variants the 180-900-day window is reached by: "
-            + ", ".join(f"**{r['variant']}** (day {r['be']:,.0f})" for r in hits)
-            + "."
-            if hits
-            else f"No calibrated variant brings the median break-even into {WINDOW[0]}-{WINDOW[1]} days. "
-            + (
-                f"The earliest is **{best['variant']}**, which {when(best)} (trough {usd(best['trough'])}, "
-                f"advantage {usd(best['gap'])} a year against {usd(default['gap'])} at the defaults"
-                + ("" if best["churn_ok"] else "; its operations-focused churn is outside the calibration range")
-                + "). "
-                if best["be"] == best["be"]
-                else f"None of the variants breaks even within {exp.days} days in the median. "
-            )
-            + "The costs of the customer levers start on the switch day while the gains wait for the slow stocks, "
-            "so the break-even day is set by the trough over the steady-state advantage."
-        ),
+        f"and an advantage of {usd(default['gap'])} a year in the last year of the horizon; the steady-state lead "
+        f"is {usd(default['lead'])} over {min(PEAKS_DAYS, exp.days)} days and {peaks_said(default)}. "
+        f"Even a culture that changes overnight (**instant change**) {when(instant)}, with a trough of "
+        f"{usd(instant['trough'])}: the slow stocks are not the whole delay, since the workforce's skills and fit "
+        "change only with training, quits and hires, and the customers and the market follow the experience. "
+        "The costs of the customer levers start on the switch day, so the break-even day is set by the trough "
+        "over the steady-state advantage. " + window,
         "",
-        "Charts: per variant (`<variant>/`): `jcurve.png`, `loyalty.png`, `cost.png`, `attrition.png`.",
+        "Charts: per variant (`<variant>/`): `jcurve.png`, `loyalty.png`, `cost.png`, `attrition.png`; the "
+        "steady-state comparison in `<variant>/steady_state/`.",
     )
 
 
