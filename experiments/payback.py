@@ -50,6 +50,7 @@ from typing import Any
 import _common
 from _common import Experiment, usd
 
+from simulation import charts
 from simulation.scenario.schema import DAYS_PER_YEAR
 from simulation.studies import Study, compare, paired_differences, transition
 
@@ -136,6 +137,61 @@ def peaks(study: Study, ops: str, cust: str, mixed: str) -> dict[str, Any]:
         "mixed": float(by.loc[mixed, "mean"]),
         "peaks": bool(by.loc[mixed, "hi"] < 0.0),
     }
+
+
+def frontier_figure(rows: list[dict[str, Any]], days: int, peaks_days: int, n: int) -> Any:
+    """Per variant: the median break-even day against the steady-state lead, the window shaded, and whether the
+    two peaks hold (filled) or fail (hollow); a variant that never breaks even in the median sits above the
+    horizon."""
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    charts.set_theme()
+    fig = Figure(figsize=charts.SLIDE_INCHES, layout="constrained")
+    ax = fig.subplots()
+    colour = charts.palette(["customer_focused"])["customer_focused"]
+    never = days * 1.08
+    ax.axhspan(*WINDOW, color="0.9", zorder=0)
+    ax.annotate(
+        f"the aim: break-even {WINDOW[0]}-{WINDOW[1]} days after the switch",
+        (0.01, WINDOW[1]),
+        xycoords=ax.get_yaxis_transform(),
+        xytext=(0, -4),
+        textcoords="offset points",
+        va="top",
+    )
+    ax.axhline(days, color="0.5", linewidth=1, linestyle=":")
+    above = 0  # variants that never break even share a row: their labels stack downwards
+    for r in rows:
+        y = r["be"] if r["be"] == r["be"] else never
+        x = r["lead"] / 1e6
+        face = colour if r["peaks"] else "white"
+        ax.plot([x], [y], "o", markersize=11, markerfacecolor=face, markeredgecolor=colour, markeredgewidth=2)
+        dy = 4
+        if y == never:
+            dy, above = 4 - 14 * above, above + 1
+        ax.annotate(r["variant"], (x, y), xytext=(8, dy), textcoords="offset points", fontsize="small")
+    ax.set_ylim(0, never * 1.06)
+    ax.set_yticks(
+        [0, WINDOW[0], WINDOW[1], days, never], ["0", str(WINDOW[0]), str(WINDOW[1]), f"{days:,} (horizon)", "never"]
+    )
+    left, right = ax.get_xlim()
+    ax.set_xlim(min(left, 0.0), right + 0.3 * (right - left))
+    ax.set_xlabel(f"steady-state lead of the customer-focused firm (M USD over {peaks_days} days)")
+    ax.set_ylabel("median break-even (days after the switch)")
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor=c, markeredgecolor=colour)
+        for c in (colour, "white")
+    ]
+    fig.legend(
+        handles,
+        ["two peaks hold", "two peaks fail (the customer levers pay under approval gating)"],
+        loc="outside lower center",
+        ncols=2,
+        frameon=False,
+    )
+    fig.suptitle(f"What brings the break-even forward, and what it does to the two peaks ({n} replications each)")
+    return fig
 
 
 def body(exp: Experiment) -> None:
@@ -241,9 +297,11 @@ def body(exp: Experiment) -> None:
         "The costs of the customer levers start on the switch day, so the break-even day is set by the trough "
         "over the steady-state advantage. " + window,
         "",
-        "Charts: per variant (`<variant>/`): `jcurve.png`, `loyalty.png`, `cost.png`, `attrition.png`; the "
-        "steady-state comparison in `<variant>/steady_state/`.",
+        "Charts: `frontier.png` (break-even against the steady-state lead, per variant); per variant "
+        "(`<variant>/`): `jcurve.png`, `loyalty.png`, `cost.png`, `attrition.png`; the steady-state comparison in "
+        "`<variant>/steady_state/`.",
     )
+    exp.figure(frontier_figure(rows, exp.days, min(PEAKS_DAYS, exp.days), exp.replications), "frontier")
 
 
 def main(argv: list[str] | None = None) -> int:
