@@ -202,6 +202,7 @@ def frontier_figure(rows: list[dict[str, Any]], days: int, peaks_days: int, n: i
 
 
 def body(exp: Experiment) -> None:
+    peaks_days = min(PEAKS_DAYS, exp.days)
     rows = []
     for label, model, policy in VARIANTS:
         ops = exp.scenario("operations_focused", model, name=f"operations_focused ({label})")
@@ -215,7 +216,7 @@ def body(exp: Experiment) -> None:
             f"{label}: steady state",
             compare,
             [ops, cust, mixed],
-            days=min(PEAKS_DAYS, exp.days),
+            days=peaks_days,
             replications=exp.replications,
             folder=f"{folder}/steady_state",
         )
@@ -234,7 +235,7 @@ def body(exp: Experiment) -> None:
         "break even). Advantage: the last year of the horizon, switched minus stayed, USD a year. Churn: the "
         "stayed (operations-focused) firm's in the first year and the switched firm's in the last; calibrated: the "
         f"stayed firm's first-year churn is inside {CHURN_RANGE[0]:g}-{CHURN_RANGE[1]:g}. Steady state: the same "
-        f"policies each from its own warm-up, {min(PEAKS_DAYS, exp.days)} days, profit: the customer-focused firm "
+        f"policies each from its own warm-up, {peaks_days} days, profit: the customer-focused firm "
         "minus the operations-focused one (lead), and the customer levers under approval gating minus the "
         "operations-focused firm (mixed corner); two peaks: the mixed corner earns less, its 99 % interval below "
         "zero (the margin of the two-peaks test).",
@@ -297,7 +298,7 @@ def body(exp: Experiment) -> None:
     exp.say(
         f"**Answer.** At the defaults the switch {when(default)}, with a trough of {usd(default['trough'])} "
         f"and an advantage of {usd(default['gap'])} a year in the last year of the horizon; the steady-state lead "
-        f"is {usd(default['lead'])} over {min(PEAKS_DAYS, exp.days)} days and {peaks_said(default)}. "
+        f"is {usd(default['lead'])} over {peaks_days} days and {peaks_said(default)}. "
         f"Even a culture that changes overnight (**instant change**) {when(instant)}, with a trough of "
         f"{usd(instant['trough'])}: the slow stocks are not the whole delay, since the workforce's skills and fit "
         "change only with training, quits and hires, and the customers and the market follow the experience. "
@@ -308,7 +309,7 @@ def body(exp: Experiment) -> None:
         "(`<variant>/`): `jcurve.png`, `loyalty.png`, `cost.png`, `attrition.png`; the steady-state comparison in "
         "`<variant>/steady_state/`.",
     )
-    exp.figure(frontier_figure(rows, exp.days, min(PEAKS_DAYS, exp.days), exp.replications), "frontier")
+    exp.figure(frontier_figure(rows, exp.days, peaks_days, exp.replications), "frontier")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -144,12 +144,17 @@ def test_game_and_board_pages_render_from_the_database(tmp_path, monkeypatch):
     store2 = GameStore(db, workers=1)
     gid2 = store2.open_game("customer_focused", title="Second", teams=3, overrides=TINY)
     _, rc = solara.render(pages.GamePage(), handle_error=False)
-    rc.find(v.TextField, label="Team name").widget.v_model = "owls"
-    store2.join(gid2, "Owls")
-    rc.find(v.Btn, children=["Join"]).widget.click()
-    assert "taken" in rc.find(v.Alert).widgets[-1].children[0]
-    assert store2.teams(gid2) == ["Owls"]
-    rc.close()
+    try:
+        # Pick the new game by hand, as a player would: the claim is about the join, not the default choice.
+        picker = rc.find(v.Select, label="Game").widget
+        picker.v_model = next(label for label in picker.items if label.startswith(f"#{gid2} "))
+        rc.find(v.TextField, label="Team name").widget.v_model = "owls"
+        store2.join(gid2, "Owls")
+        rc.find(v.Btn, children=["Join"]).widget.click()
+        assert "taken" in rc.find(v.Alert).widgets[-1].children[0]
+        assert store2.teams(gid2) == ["Owls"]
+    finally:
+        rc.close()  # a failure must not leave the page polling into the next test
 
 
 # --------------------------------------------------------------------------- charts drawn in place
