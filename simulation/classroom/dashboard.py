@@ -416,9 +416,10 @@ class DistributionChart(_Chart):
 
 
 @solara.component
-def SeriesChartView(model: FirmModel, panels: tuple[Panel, ...], day: int) -> None:
-    """A :class:`SeriesChart` of ``model``, redrawn when ``day`` moves."""
-    chart = solara.use_memo(lambda: SeriesChart(panels), [model, panels])
+def ChartView(model: FirmModel, day: int, panels: tuple[Panel, ...] | None = None) -> None:
+    """A chart of ``model`` kept for the browser session (a :class:`SeriesChart` of ``panels``, or without them
+    the :class:`DistributionChart`), brought up to date and redrawn when ``day`` moves."""
+    chart = solara.use_memo(lambda: DistributionChart() if panels is None else SeriesChart(panels), [model, panels])
 
     def draw() -> bytes:
         chart.update(model)
@@ -427,36 +428,24 @@ def SeriesChartView(model: FirmModel, panels: tuple[Panel, ...], day: int) -> No
     solara.Image(solara.use_memo(draw, [model, panels, day]), format="png")
 
 
-@solara.component
-def DistributionView(model: FirmModel, day: int) -> None:
-    """A :class:`DistributionChart` of ``model``, redrawn when ``day`` moves."""
-    chart = solara.use_memo(DistributionChart, [model])
-
-    def draw() -> bytes:
-        chart.update(model)
-        return chart.png()
-
-    solara.Image(solara.use_memo(draw, [model, day]), format="png")
-
-
 def LoyaltyChart(model: FirmModel) -> solara.Element:
     """Loyalty: active customers and NPS, day by day."""
-    return SeriesChartView(model, LOYALTY, model.day)
+    return ChartView(model, model.day, LOYALTY)
 
 
 def CostChart(model: FirmModel) -> solara.Element:
     """Cost: the day's total cost and the cumulative profit."""
-    return SeriesChartView(model, COST, model.day)
+    return ChartView(model, model.day, COST)
 
 
 def AttritionChart(model: FirmModel) -> solara.Element:
     """Attrition: cumulative quits and mean engagement."""
-    return SeriesChartView(model, ATTRITION, model.day)
+    return ChartView(model, model.day, ATTRITION)
 
 
 def Distributions(model: FirmModel) -> solara.Element:
     """Today's distribution of customers' satisfaction and of employees' engagement."""
-    return DistributionView(model, model.day)
+    return ChartView(model, model.day)
 
 
 # --------------------------------------------------------------------------- what if
