@@ -226,6 +226,7 @@ def _check_switch(scenario: Scenario, switch: Switches, engine: str, days: int) 
             "(a schedule, days strictly increasing)"
         )
     previous = -1
+    before = scenario.flat()
     for i, pair in enumerate(pairs):
         name = "switch" if single else f"switch[{i}]"
         if not is_switch(pair):
@@ -247,11 +248,11 @@ def _check_switch(scenario: Scenario, switch: Switches, engine: str, days: int) 
                 "a schedule's days strictly increase"
             )
         previous = int(day)
-        a, b = scenario.flat(), after.flat()
+        now = after.flat()
         for key in STRUCTURAL_KEYS:
-            if a[key] != b[key]:
+            if before[key] != now[key]:
                 raise FocussimError(
-                    f"{after.name}: {key} = {b[key]} differs from {scenario.name}'s {a[key]}: "
+                    f"{after.name}: {key} = {now[key]} differs from {scenario.name}'s {before[key]}: "
                     f"allowed: a policy switch keeps {', '.join(STRUCTURAL_KEYS)} (set them equal)"
                 )
 
